@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { JobRunner } from './modules/jobs/job.service.ts';
+import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
+import { ensureReferentiel } from './modules/referentiel/referentiel.service.ts';
+import { buildServer } from './server.ts';
+import { type Clock, systemClock } from './shared/clock.ts';
+import type { AppContext } from './shared/context.ts';
+
+/** Ouvre la base, applique les migrations et charge le référentiel : l'état prêt à servir. */
+export async function openApp(config: Config, clock: Clock = systemClock): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
+  const handle = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(handle.db);
+    const ctx: AppContext = { db: handle.db, engine: handle.engine, clock, config };
+    await ensureReferentiel(ctx);
+    return { ctx, handle };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+export function createJobRunner(ctx: AppContext): JobRunner {
+  return new JobRunner(ctx)
+    .register(RETENTION_JOB, async (c) => {
+      await runRetention(c);
+    })
+    .schedule({ kind: RETENTION_JOB, everyMs: 86_400_000 });
+}
+
+export interface RunningApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Démarre le serveur HTTP et l'exécuteur de tâches ; `stop` les arrête proprement. */
+export async function startApp(ctx: AppContext, handle: DatabaseHandle): Promise<RunningApp> {
+  const app = await buildServer(ctx, { logger: ctx.config.env !== 'test' });
+  const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  const runner = ctx.config.jobsEnabled ? createJobRunner(ctx) : undefined;
+  runner?.start();
+  return {
+    app,
+    ctx,
+    url: address.replace('127.0.0.1', 'localhost'),
+    async stop() {
+      await runner?.stop();
+      await app.close();
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type {
+  ApiTokenTable,
+  MembershipServiceTable,
+  MembershipTable,
+  SessionTable,
+  UserTable,
+} from '../modules/accounts/user.table.ts';
+import type { AuditEventTable } from '../modules/audit/audit.table.ts';
+import type { JobRunnerLeaseTable, JobTable } from '../modules/jobs/job.table.ts';
+import type {
+  ClosureDayTable,
+  OrganisationModuleTable,
+  OrganisationTable,
+  ServiceTable,
+  SiteTable,
+} from '../modules/organisations/organisation.table.ts';
+import type {
+  RefCriterionTable,
+  RefEngagementTable,
+  ReferentielVersionTable,
+  RefIndicatorTable,
+  RefModuleTable,
+} from '../modules/referentiel/referentiel.table.ts';
+
+/** Toutes les tables, telles que Kysely les voit ; chaque module déclare les siennes. */
+export interface Database {
+  organisations: OrganisationTable;
+  sites: SiteTable;
+  services: ServiceTable;
+  closure_days: ClosureDayTable;
+  organisation_modules: OrganisationModuleTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  membership_services: MembershipServiceTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  audit_events: AuditEventTable;
+  jobs: JobTable;
+  job_runner_leases: JobRunnerLeaseTable;
+  referentiel_versions: ReferentielVersionTable;
+  ref_modules: RefModuleTable;
+  ref_engagements: RefEngagementTable;
+  ref_criteria: RefCriterionTable;
+  ref_indicators: RefIndicatorTable;
+}

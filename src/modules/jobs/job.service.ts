@@ -1,0 +1,154 @@
+import { hostname } from 'node:os';
+import type { AppContext } from '../../shared/context.ts';
+import { newId } from '../../shared/ids.ts';
+import { retryDelayMs } from './backoff.ts';
+import {
+  acquireLease,
+  claimJob,
+  completeJob,
+  failJob,
+  insertJob,
+  listDueJobs,
+  releaseLease,
+  requeueStaleJobs,
+  rescheduleJob,
+} from './job.repository.ts';
+
+export type JobHandler = (ctx: AppContext, payload: unknown, job: { id: string; organisationId: string | null }) => Promise<void>;
+
+export interface EnqueueOptions {
+  organisationId?: string | null;
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Clé d'unicité : une seule tâche par clé, quel que soit le nombre de processus. */
+  uniqueKey?: string;
+}
+
+export async function enqueueJob(
+  ctx: AppContext,
+  kind: string,
+  payload: unknown,
+  options: EnqueueOptions = {},
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  return insertJob(ctx.db, {
+    id: newId(),
+    kind,
+    organisation_id: options.organisationId ?? null,
+    payload_json: JSON.stringify(payload ?? null),
+    unique_key: options.uniqueKey ?? null,
+    status: 'queued',
+    run_at: (options.runAt ?? now).toISOString(),
+    attempts: 0,
+    max_attempts: options.maxAttempts ?? 5,
+    last_error: null,
+    locked_by: null,
+    locked_at: null,
+    created_at: now.toISOString(),
+    finished_at: null,
+  });
+}
+
+export interface Schedule {
+  kind: string;
+  /** Période en millisecondes ; l'occurrence est alignée sur des créneaux fixes (minuit UTC pour un jour). */
+  everyMs: number;
+}
+
+const LEASE_NAME = 'job-runner';
+const LEASE_MS = 60_000;
+const STALE_MS = 10 * 60_000;
+
+/**
+ * Exécuteur de tâches de fond dans le processus serveur. Les tâches vivent en base (elles survivent
+ * à un redémarrage) ; un bail en base garantit qu'un seul processus les exécute quand plusieurs
+ * serveurs partagent un même PostgreSQL.
+ */
+export class JobRunner {
+  readonly holder = `${hostname()}:${process.pid}:${newId().slice(0, 8)}`;
+  readonly #ctx: AppContext;
+  readonly #handlers = new Map<string, JobHandler>();
+  readonly #schedules: Schedule[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+  }
+
+  register(kind: string, handler: JobHandler): this {
+    this.#handlers.set(kind, handler);
+    return this;
+  }
+
+  schedule(schedule: Schedule): this {
+    this.#schedules.push(schedule);
+    return this;
+  }
+
+  /** Un passage : bail, planification, reprise des tâches orphelines, exécution des tâches dues. */
+  async tick(): Promise<{ leader: boolean; ran: number }> {
+    const ctx = this.#ctx;
+    const now = ctx.clock.now();
+    const leader = await acquireLease(
+      ctx.db,
+      LEASE_NAME,
+      this.holder,
+      now.toISOString(),
+      new Date(now.getTime() + LEASE_MS).toISOString(),
+    );
+    if (!leader) return { leader, ran: 0 };
+    for (const schedule of this.#schedules) {
+      const slot = Math.floor(now.getTime() / schedule.everyMs) * schedule.everyMs;
+      await enqueueJob(ctx, schedule.kind, null, {
+        uniqueKey: `${schedule.kind}@${new Date(slot).toISOString()}`,
+        runAt: new Date(slot),
+      });
+    }
+    await requeueStaleJobs(ctx.db, new Date(now.getTime() - STALE_MS).toISOString());
+    let ran = 0;
+    for (const job of await listDueJobs(ctx.db, now.toISOString(), 20)) {
+      if (!(await claimJob(ctx.db, job.id, this.holder, ctx.clock.now().toISOString()))) continue;
+      ran++;
+      const attempt = Number(job.attempts) + 1;
+      const handler = this.#handlers.get(job.kind);
+      try {
+        if (!handler) throw new Error(`Aucun traitement enregistré pour la tâche « ${job.kind} »`);
+        await handler(ctx, JSON.parse(job.payload_json), { id: job.id, organisationId: job.organisation_id });
+        await completeJob(ctx.db, job.id, ctx.clock.now().toISOString());
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const at = ctx.clock.now();
+        if (attempt >= Number(job.max_attempts)) await failJob(ctx.db, job.id, at.toISOString(), message);
+        else await rescheduleJob(ctx.db, job.id, new Date(at.getTime() + retryDelayMs(attempt)).toISOString(), message);
+      }
+    }
+    return { leader, ran };
+  }
+
+  start(intervalMs = 5_000): void {
+    if (this.#timer) return;
+    const run = () => {
+      // Jamais deux passages en même temps dans un processus.
+      if (this.#running) return;
+      this.#running = this.tick()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          process.emitWarning(`Exécuteur de tâches : ${error instanceof Error ? error.message : String(error)}`);
+        })
+        .finally(() => {
+          this.#running = undefined;
+        });
+    };
+    this.#timer = setInterval(run, intervalMs);
+    this.#timer.unref();
+    run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    await releaseLease(this.#ctx.db, LEASE_NAME, this.holder).catch(() => undefined);
+  }
+}

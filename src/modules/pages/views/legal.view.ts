@@ -1,0 +1,91 @@
+import { html, type SafeHtml } from '../../../ui/html.ts';
+
+/** Déclaration d'accessibilité : ce qui est réellement vérifié, et comment. */
+export function accessibilityView(organisationName: string | undefined): SafeHtml {
+  const who = organisationName ?? 'La préfecture qui exploite cette instance de Vigie';
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
+<h1>Déclaration d’accessibilité</h1>
+<p>${who} s’engage à rendre ses services en ligne accessibles, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration s’applique au logiciel Vigie tel qu’il est servi à cette adresse.</p>
+
+<h2>État de conformité</h2>
+<p>Vigie <strong>n’est pas conforme</strong> au référentiel général d’amélioration de l’accessibilité (RGAA 4.1) : aucun audit de conformité complet n’a encore été réalisé. Tant qu’un tel audit n’a pas eu lieu, la loi impose de déclarer le service non conforme, même si de nombreux critères sont respectés.</p>
+
+<h2>Ce qui est vérifié, et comment</h2>
+<ul>
+  <li><strong>Tests automatiques à chaque modification du code</strong> : un navigateur Chromium sans interface ouvre les pages de Vigie (connexion, accueil, référentiel et, au fil des versions, chaque nouvel écran) et l’outil <a href="https://github.com/dequelabs/axe-core" rel="noopener" target="_blank" title="axe-core — nouvelle fenêtre">axe-core</a> y cherche les erreurs d’accessibilité détectables automatiquement. Une seule erreur fait échouer l’intégration continue : aucune version n’est livrée avec une erreur connue d’axe-core.</li>
+  <li><strong>Composants du Système de design de l’État (DSFR)</strong> : les pages utilisent les composants du DSFR, conçus et testés pour l’accessibilité, servis depuis le paquet officiel <code>@gouvfr/dsfr</code>.</li>
+  <li><strong>Navigation sans souris et sans JavaScript</strong> : liens d’évitement, ordre de tabulation suivant l’ordre de lecture, formulaires utilisables au clavier ; les pages publiques fonctionnent sans JavaScript.</li>
+  <li><strong>Formulaires</strong> : chaque champ a une étiquette ; en cas d’erreur, un résumé est annoncé en tête du formulaire, chaque champ fautif porte son message et la saisie est conservée.</li>
+</ul>
+<p>Les tests automatiques ne détectent qu’une partie des problèmes (de l’ordre d’un tiers des critères du RGAA). Les points qui demandent un jugement humain — pertinence des alternatives textuelles, restitution par un lecteur d’écran, compréhension des contenus — n’ont pas encore fait l’objet d’une vérification systématique.</p>
+
+<h2>Contenus non accessibles connus</h2>
+<ul>
+  <li>Les documents produits par Vigie (présentations du comité local des usagers, comptes rendus, affiches) seront vérifiés à mesure de leur arrivée ; leur accessibilité n’est pas encore garantie.</li>
+  <li>Sur petit écran, le menu principal s’ouvre avec JavaScript ; sans JavaScript, les pages restent accessibles par les liens de l’accueil et du pied de page.</li>
+</ul>
+
+<h2>Établissement de cette déclaration</h2>
+<p>Déclaration établie par l’équipe de Vigie à partir des tests automatiques décrits ci-dessus, exécutés avec Chromium et axe-core à chaque intégration continue.</p>
+
+<h2>Retour d’information et contact</h2>
+<p>Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez le référent qualité de la préfecture pour être orienté vers une alternative accessible ou obtenir le contenu sous une autre forme.</p>
+
+<h2>Voies de recours</h2>
+<p>Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu ou à une fonctionnalité, que vous nous l’avez signalé et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez :</p>
+<ul>
+  <li>écrire un message au <a href="https://formulaire.defenseurdesdroits.fr/" rel="noopener" target="_blank" title="Défenseur des droits — nouvelle fenêtre">Défenseur des droits</a> ;</li>
+  <li>contacter le délégué du Défenseur des droits dans votre région ;</li>
+  <li>envoyer un courrier par la poste (gratuit, sans affranchissement) : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.</li>
+</ul>
+</div></div>`;
+}
+
+export function legalNoticeView(organisationName: string | undefined): SafeHtml {
+  const who = organisationName ?? 'la préfecture qui exploite cette instance';
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
+<h1>Mentions légales</h1>
+<h2>Éditeur</h2>
+<p>Ce service est édité par ${who}, service de l’État placé sous l’autorité du ministère de l’Intérieur. Le directeur de la publication est le préfet ou la préfète du département.</p>
+<h2>Logiciel</h2>
+<p>Vigie est un logiciel libre de pilotage de la qualité de service des préfectures (label Qual-e-pref). Son code source est publié sous licence libre ; chaque préfecture l’installe et l’exploite sur ses propres serveurs.</p>
+<h2>Hébergement</h2>
+<p>Le service est hébergé sur l’infrastructure choisie par la préfecture (serveur du ministère de l’Intérieur ou prestataire qualifié). Les coordonnées de l’hébergeur sont disponibles auprès du référent qualité de la préfecture.</p>
+<h2>Système de design de l’État</h2>
+<p>L’interface utilise le Système de design de l’État (DSFR), dont l’usage est réservé aux sites et services de l’État. La marque de l’État (bloc-marque « Préfet ») ne peut être reprise par un autre éditeur.</p>
+<h2>Propriété intellectuelle</h2>
+<p>Sauf mention contraire, les contenus publiés par la préfecture sont proposés sous licence Etalab 2.0 (Licence Ouverte). Les données personnelles ne sont jamais publiées.</p>
+<h2>Accessibilité</h2>
+<p>Voir la <a href="/accessibilite">déclaration d’accessibilité</a>.</p>
+<h2>Données personnelles</h2>
+<p>Voir la page <a href="/donnees-personnelles">données personnelles</a>.</p>
+</div></div>`;
+}
+
+export function privacyView(organisationName: string | undefined, auditRetentionDays: number): SafeHtml {
+  const who = organisationName ?? 'La préfecture qui exploite cette instance de Vigie';
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
+<h1>Données personnelles</h1>
+<h2>Responsable du traitement</h2>
+<p>${who}, représentée par le préfet ou la préfète du département. Le délégué à la protection des données du ministère de l’Intérieur peut être saisi pour toute question.</p>
+<h2>Finalité et base légale</h2>
+<p>Vigie sert à suivre la qualité du service rendu aux usagers (délais de réponse, réclamations et suggestions, enquêtes de satisfaction, comité local des usagers). Le traitement relève de l’exécution d’une mission d’intérêt public (article 6.1.e du RGPD).</p>
+<h2>Données traitées à ce jour</h2>
+<ul>
+  <li><strong>Comptes des agents et des membres du comité local des usagers</strong> : adresse électronique, nom affiché, rôle, services, date de dernière connexion, empreinte du mot de passe (jamais le mot de passe lui-même).</li>
+  <li><strong>Journal d’audit</strong> : qui a fait quoi et quand dans Vigie, avec l’état avant et après chaque modification.</li>
+  <li><strong>Cookies</strong> : un cookie de session strictement nécessaire (<code>vigie_session</code>), un cookie de sécurité des formulaires (<code>vigie_csrf</code>) et un cookie de message d’information d’une minute (<code>vigie_flash</code>). Aucun cookie de mesure d’audience ni de publicité : aucun consentement n’est donc demandé.</li>
+</ul>
+<p>Les modules suivants (registre des demandes, enquêtes, comité local des usagers) compléteront cette liste, avec leurs durées de conservation.</p>
+<h2>Durées de conservation</h2>
+<ul>
+  <li>Sessions : supprimées après une heure d’inactivité ou à la fin de leur durée maximale, et nettoyées chaque jour.</li>
+  <li>Comptes : conservés tant que la personne a un rôle dans l’organisation ; quand le référent qualité retire son dernier rôle, le compte est supprimé et son nom disparaît du journal d’audit.</li>
+  <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
+</ul>
+<h2>Destinataires</h2>
+<p>Les agents habilités de la préfecture, selon leur rôle ; l’administration centrale ne reçoit que des indicateurs agrégés, sans donnée personnelle.</p>
+<h2>Vos droits</h2>
+<p>Vous disposez d’un droit d’accès, de rectification, d’effacement, de limitation et d’opposition. Adressez-vous au référent qualité de la préfecture ou au délégué à la protection des données du ministère de l’Intérieur. Vous pouvez aussi introduire une réclamation auprès de la <a href="https://www.cnil.fr/fr/plaintes" rel="noopener" target="_blank" title="CNIL — nouvelle fenêtre">CNIL</a>.</p>
+</div></div>`;
+}

@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAccessControl } from './http/access.ts';
+import { apiDocsRoutes } from './http/api-docs.ts';
+import { registerErrorHandlers } from './http/errors.ts';
+import { accountApiRoutes, accountRoutes } from './modules/accounts/account.routes.ts';
+import { memberRoutes } from './modules/accounts/member.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { organisationApiRoutes, organisationRoutes } from './modules/organisations/organisation.routes.ts';
+import { pageRoutes } from './modules/pages/page.routes.ts';
+import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/referentiel.routes.ts';
+import type { AppContext } from './shared/context.ts';
+
+const DSFR_DIST = fileURLToPath(new URL('../node_modules/@gouvfr/dsfr/dist/', import.meta.url));
+const STATIC_DIR = fileURLToPath(new URL('./ui/static/', import.meta.url));
+
+export interface ServerOptions {
+  logger?: boolean;
+}
+
+/** Construit l'application (sans écouter de port) : les tests l'interrogent avec `inject` ou un vrai port. */
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: ctx.config.logLevel } : false,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  registerErrorHandlers(app);
+  registerAccessControl(app, ctx);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'API Vigie', version: '1', description: 'API JSON de Vigie (qualité de service des préfectures).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Jeton personnel vigie_…' } } },
+    },
+  });
+  await app.register(fastifyStatic, { root: DSFR_DIST, prefix: '/dsfr/', maxAge: '7d', index: false });
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', decorateReply: false, index: false });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'same-origin');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    );
+    if (ctx.config.secureCookies) reply.header('Strict-Transport-Security', 'max-age=31536000');
+    if (request.viewer && !request.url.startsWith('/dsfr/') && !request.url.startsWith('/static/')) {
+      reply.header('Cache-Control', 'no-store');
+    }
+  });
+
+  pageRoutes(app, ctx);
+  accountRoutes(app, ctx);
+  memberRoutes(app, ctx);
+  organisationRoutes(app, ctx);
+  referentielRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  accountApiRoutes(app);
+  organisationApiRoutes(app, ctx);
+  referentielApiRoutes(app, ctx);
+  apiDocsRoutes(app);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,75 @@
+/**
+ * Catalogue unique des erreurs : un code anglais stable (API, journaux, tests) et le message français
+ * montré à l'utilisateur, avec le statut HTTP correspondant.
+ */
+export const ERRORS = {
+  validation_failed: { status: 400, message: 'Certaines informations sont invalides. Corrigez les champs signalés.' },
+  unknown_department: {
+    status: 400,
+    message: 'Département inconnu : indiquez un code parmi les 101 départements (par exemple 63, 2A ou 974).',
+  },
+  duplicate_slug: { status: 409, message: 'Cet identifiant court est déjà utilisé par une autre organisation.' },
+  duplicate_email: { status: 409, message: 'Un compte existe déjà avec cette adresse électronique.' },
+  duplicate_membership: { status: 409, message: 'Ce compte a déjà un rôle dans cette organisation.' },
+  duplicate_service: { status: 409, message: 'Un service porte déjà ce nom dans cette organisation.' },
+  duplicate_closure_day: { status: 409, message: 'Ce jour de fermeture est déjà enregistré.' },
+  weak_password: {
+    status: 400,
+    message: 'Mot de passe trop faible : au moins 12 caractères, dont des lettres et au moins un chiffre ou un symbole.',
+  },
+  invalid_credentials: { status: 401, message: 'Adresse électronique ou mot de passe incorrect.' },
+  account_locked: {
+    status: 423,
+    message:
+      'Trop de tentatives infructueuses : le compte est verrouillé pendant 15 minutes. Réessayez plus tard ou demandez à votre référent qualité.',
+  },
+  account_disabled: { status: 403, message: 'Ce compte est désactivé. Adressez-vous à votre référent qualité.' },
+  authentication_required: {
+    status: 401,
+    message: 'Votre session a expiré ou vous n’êtes pas connecté : connectez-vous pour continuer.',
+  },
+  invalid_api_token: { status: 401, message: 'Jeton d’API absent, invalide ou révoqué.' },
+  csrf_invalid: {
+    status: 403,
+    message:
+      'Le formulaire a expiré ou ne provient pas de Vigie (jeton de sécurité manquant ou invalide). Rechargez la page et recommencez.',
+  },
+  forbidden: { status: 403, message: 'Vous n’avez pas les droits nécessaires pour cette page ou cette action.' },
+  not_found: { status: 404, message: 'Page ou élément introuvable.' },
+  organisation_not_found: { status: 404, message: 'Organisation introuvable.' },
+  user_not_found: { status: 404, message: 'Compte introuvable.' },
+  invalid_role: { status: 400, message: 'Rôle inconnu : admin, agent, clu_member, auditor ou national.' },
+  national_has_no_organisation: { status: 400, message: 'Le rôle national ne se rattache à aucune organisation.' },
+  organisation_required: { status: 400, message: 'Ce rôle doit être rattaché à une organisation.' },
+  module_mandatory: {
+    status: 400,
+    message: 'Ce module est obligatoire pour votre préfecture et ne peut pas être retiré du périmètre.',
+  },
+  unknown_module: { status: 400, message: 'Module inconnu du référentiel.' },
+  rate_limited: { status: 429, message: 'Trop de requêtes : patientez un instant avant de réessayer.' },
+  payload_too_large: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
+  internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldErrors {
+  [field: string]: string;
+}
+
+/** Erreur attendue (saisie, droits…) : jamais une 500. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: FieldErrors;
+  constructor(code: ErrorCode, fields: FieldErrors = {}, message?: string) {
+    super(message ?? ERRORS[code].message);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.fields = fields;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

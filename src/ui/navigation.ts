@@ -1,0 +1,18 @@
+import type { Role } from '../modules/accounts/roles.ts';
+import type { NavItem } from './layout.ts';
+
+/** Menu principal selon le rôle : chaque entrée ne mène qu'à des pages que ce rôle peut ouvrir. */
+export function navigationFor(role: Role | undefined): NavItem[] {
+  if (!role) return [];
+  const items: NavItem[] = [{ label: 'Accueil', href: '/' }];
+  if (role === 'national') {
+    items.push({ label: 'Préfectures', href: '/national' });
+  } else {
+    items.push({ label: 'Organisation', href: '/organisation' });
+  }
+  items.push({ label: 'Référentiel', href: '/referentiel' });
+  if (role === 'admin') items.push({ label: 'Comptes', href: '/admin/utilisateurs' });
+  if (role === 'admin' || role === 'auditor') items.push({ label: 'Journal', href: '/admin/journal' });
+  items.push({ label: 'Mon compte', href: '/compte' });
+  return items;
+}
