@@ -13,7 +13,7 @@ import type { AppContext } from './shared/context.ts';
 export async function openApp(config: Config, clock: Clock = systemClock): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
   const handle = openDatabase(config.databaseUrl);
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, handle.engine);
     const ctx: AppContext = { db: handle.db, engine: handle.engine, clock, config };
     await ensureReferentiel(ctx);
     return { ctx, handle };

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { Migrator } from 'kysely/migration';
+import type { Engine } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import type { Database } from './schema.ts';
 
@@ -13,12 +14,19 @@ const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
+  // Sur PostgreSQL, les tables de suivi sont cherchées dans le schéma courant : sans cela, Kysely
+  // les croirait présentes dès qu'un autre schéma de la même base en contient.
+  const schema =
+    engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: 'vigie_migrations',
     migrationLockTableName: 'vigie_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -70,7 +70,8 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     // Fichiers statiques : ni session ni contrôle, inutile d'interroger la base.
     if (STATIC_PREFIXES.some((prefix) => request.url.startsWith(prefix))) return;
-    const access = request.routeOptions.config.access ?? 'authenticated';
+    // Adresse inconnue : la page 404 est publique (elle ne révèle rien).
+    const access = request.is404 ? 'public' : (request.routeOptions.config.access ?? 'authenticated');
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ') && isApiRequest(request)) {
       const viewer = await resolveApiToken(ctx, authorization.slice('Bearer '.length).trim());

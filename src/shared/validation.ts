@@ -42,12 +42,14 @@ export const emailField = z
 
 /** Case à cocher HTML : présente = vraie. */
 export const checkbox = z
-  .union([z.literal('on'), z.literal('1'), z.literal('true'), z.literal(''), z.undefined()])
-  .transform((v) => v === 'on' || v === '1' || v === 'true');
+  .union([z.literal('on'), z.literal('1'), z.literal('true'), z.literal(''), z.boolean()])
+  .optional()
+  .transform((v) => v === true || v === 'on' || v === '1' || v === 'true');
 
 /** Une valeur ou une liste (un formulaire HTML envoie une liste quand plusieurs cases sont cochées). */
 export function list<T extends z.ZodType>(item: T) {
   return z
-    .union([item, z.array(item), z.undefined()])
+    .union([item, z.array(item)])
+    .optional()
     .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 }

@@ -439,3 +439,44 @@ export async function resolveApiToken(ctx: AppContext, token: string): Promise<V
   }
   return viewerOf(row, { sessionId: null, csrfToken: null, via: 'token', mustChangePassword: false });
 }
+
+/**
+ * Réinitialisation par l'exploitant (`vigie user reset-password`) : le recours d'un référent ou d'un
+ * compte national verrouillé. Mot de passe provisoire, verrou levé, sessions fermées ; l'événement
+ * d'audit est écrit dans chaque organisation du compte (sans organisation pour un compte national).
+ */
+export async function resetPasswordByOperator(
+  ctx: AppContext,
+  email: string,
+  actor: Actor,
+): Promise<{ email: string; oneTimePassword: string; disabled: boolean }> {
+  const normalised = email.trim().toLowerCase();
+  const user = await findUserByEmail(ctx.db, normalised);
+  if (!user) throw new AppError('user_not_found', { email: `Aucun compte pour ${normalised}.` });
+  const oneTimePassword = generatePassword();
+  const hash = await hashPassword(oneTimePassword);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, {
+      password_hash: hash,
+      must_change_password: 1,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    await deleteSessionsOfUser(trx, user.id);
+    const memberships = await listMembershipsOfUser(trx, user.id);
+    const organisationIds = new Set(memberships.map((m) => m.organisation_id));
+    if (organisationIds.size === 0) organisationIds.add(null);
+    for (const organisationId of organisationIds) {
+      await recordAudit(trx, ctx.clock, {
+        organisationId,
+        actor,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: user.id,
+        summary: `Mot de passe de ${user.email} réinitialisé par l’exploitant`,
+      });
+    }
+  });
+  return { email: user.email, oneTimePassword, disabled: Boolean(user.disabled_at) };
+}
