@@ -130,6 +130,7 @@ for (const engine of testEngines()) {
       assert.doesNotMatch(users.body, /@b\.test/);
       const reset = await admin.post(`/admin/utilisateurs/${ids['agent@b.test']}/reinitialiser`, { _csrf: csrf });
       assert.equal(reset.statusCode, 404);
+      assert.equal((await admin.get(`/admin/utilisateurs/${ids['agent@b.test']}/retirer`)).statusCode, 404);
       const remove = await admin.post(`/admin/utilisateurs/${ids['agent@b.test']}/retirer`, { _csrf: csrf });
       assert.equal(remove.statusCode, 404);
       assert.ok(
@@ -227,6 +228,34 @@ for (const engine of testEngines()) {
       });
       assert.equal(good.statusCode, 303);
       assert.equal((await jeanne.get('/organisation')).statusCode, 200);
+    });
+
+    it('le référent réinitialise un mot de passe (sessions fermées) et retire un compte après confirmation', async () => {
+      const created = await createAccount(
+        t.ctx,
+        { email: 'temporaire@a.test', role: 'agent', organisationId: ids.a ?? '', password: PASSWORD },
+        CLI_ACTOR,
+      );
+      const agent = await loggedIn('temporaire@a.test');
+      const admin = await loggedIn('admin@a.test');
+      const csrf = await admin.csrfFrom('/admin/utilisateurs');
+      const reset = await admin.post(`/admin/utilisateurs/${created.membershipId}/reinitialiser`, { _csrf: csrf });
+      assert.equal(reset.statusCode, 200);
+      assert.match(reset.body, /Mot de passe réinitialisé : temporaire@a\.test/);
+      const password = reset.body.match(/<code>([\w-]+)<\/code>/)?.[1];
+      assert.ok(password);
+      assert.equal((await agent.get('/organisation')).statusCode, 303, 'l’ancienne session est fermée');
+      const relogged = new TestBrowser(app);
+      assert.equal((await relogged.login('temporaire@a.test', password)).headers.location, '/compte/mot-de-passe');
+
+      const confirm = await admin.get(`/admin/utilisateurs/${created.membershipId}/retirer`);
+      assert.equal(confirm.statusCode, 200);
+      assert.match(confirm.body, /Confirmer le retrait/);
+      const removed = await admin.post(`/admin/utilisateurs/${created.membershipId}/retirer`, { _csrf: csrf });
+      assert.equal(removed.statusCode, 303);
+      assert.doesNotMatch((await admin.get('/admin/utilisateurs')).body, /temporaire@a\.test/);
+      const self = await admin.post(`/admin/utilisateurs/${ids['admin@a.test']}/retirer`, { _csrf: csrf });
+      assert.equal(self.statusCode, 403);
     });
 
     it('la déconnexion ferme la session côté serveur', async () => {

@@ -3,10 +3,11 @@ import { organisationIdOf, viewerOf } from '../../http/access.ts';
 import { formBody, handleForm } from '../../http/forms.ts';
 import { redirectWithFlash, renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
+import { AppError } from '../../shared/errors.ts';
 import { listServices } from '../organisations/organisation.repository.ts';
 import { listOrganisationMembers } from './account.repository.ts';
 import { addMember, removeMember, resetPassword } from './account.service.ts';
-import { type MembersView, membersView } from './views/members.view.ts';
+import { confirmRemovalView, type MembersView, membersView } from './views/members.view.ts';
 
 const ADMIN = { access: ['admin'] } as const;
 
@@ -44,7 +45,18 @@ export function memberRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/utilisateurs/:id/reinitialiser', { config: ADMIN }, async (request, reply) => {
     const result = await resetPassword(ctx, viewerOf(request), request.params.id);
-    return show(request, reply, { created: { email: result.email, oneTimePassword: result.oneTimePassword } });
+    return show(request, reply, { created: { email: result.email, oneTimePassword: result.oneTimePassword, reset: true } });
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/utilisateurs/:id/retirer', { config: ADMIN }, async (request, reply) => {
+    const members = await listOrganisationMembers(ctx.db, organisationIdOf(request));
+    const member = members.find((m) => m.membership_id === request.params.id);
+    if (!member) throw new AppError('user_not_found');
+    return renderPage(request, reply, {
+      title: 'Retirer un compte',
+      breadcrumb: [{ label: 'Comptes', href: '/admin/utilisateurs' }],
+      content: confirmRemovalView(viewerOf(request).csrfToken ?? '', member),
+    });
   });
 
   app.post<{ Params: { id: string } }>('/admin/utilisateurs/:id/retirer', { config: ADMIN }, async (request, reply) => {

@@ -19,7 +19,7 @@ export interface MembersView {
   members: MemberRow[];
   services: { id: string; name: string }[];
   now: string;
-  created?: { email: string; oneTimePassword?: string | undefined };
+  created?: { email: string; oneTimePassword?: string | undefined; reset?: boolean };
   error?: string;
   fields?: Record<string, string>;
   values?: Record<string, unknown>;
@@ -33,7 +33,7 @@ export function membersView(v: MembersView): SafeHtml {
   return html`<h1>Comptes de l’organisation</h1>
 ${
   v.created
-    ? html`<div class="fr-alert fr-alert--success fr-mb-3w" role="status"><h2 class="fr-alert__title">Compte prêt : ${v.created.email}</h2>
+    ? html`<div class="fr-alert fr-alert--success fr-mb-3w" role="status"><h2 class="fr-alert__title">${v.created.reset ? `Mot de passe réinitialisé : ${v.created.email}` : `Compte prêt : ${v.created.email}`}</h2>
 ${v.created.oneTimePassword ? html`<p>Mot de passe provisoire, à communiquer à la personne (il ne sera plus affiché) : <code>${v.created.oneTimePassword}</code>. Elle devra le changer à sa première connexion.</p>` : html`<p>Ce compte existait déjà : il garde son mot de passe.</p>`}</div>`
     : ''
 }
@@ -55,10 +55,10 @@ ${table<MemberRow>(
     { header: 'Dernière connexion', cell: (m) => (m.last_login_at ? formatDateTime(m.last_login_at) : 'jamais') },
     {
       header: 'Actions',
-      cell: (
-        m,
-      ) => html`<form method="post" action="/admin/utilisateurs/${m.membership_id}/reinitialiser" class="fr-mb-1w">${csrfField(v.csrfToken)}<button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">Réinitialiser le mot de passe<span class="fr-sr-only"> de ${m.email}</span></button></form>
-<form method="post" action="/admin/utilisateurs/${m.membership_id}/retirer">${csrfField(v.csrfToken)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">Retirer<span class="fr-sr-only"> ${m.email}</span></button></form>`,
+      cell: (m) => html`<ul class="fr-btns-group fr-btns-group--sm">
+  <li><form method="post" action="/admin/utilisateurs/${m.membership_id}/reinitialiser">${csrfField(v.csrfToken)}<button class="fr-btn fr-btn--secondary" type="submit">Réinitialiser<span class="fr-sr-only"> le mot de passe de ${m.email}</span></button></form></li>
+  <li><a class="fr-btn fr-btn--tertiary" href="/admin/utilisateurs/${m.membership_id}/retirer">Retirer<span class="fr-sr-only"> ${m.email}</span></a></li>
+</ul>`,
     },
   ],
   v.members,
@@ -90,4 +90,21 @@ ${errorSummary(v.error, v.fields)}
   }
   <button class="fr-btn" type="submit">Créer le compte</button>
 </form>`;
+}
+
+export function confirmRemovalView(
+  csrfToken: string,
+  member: { membership_id: string; email: string; display_name: string; role: Role },
+): SafeHtml {
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-md-8">
+<h1>Retirer ${member.display_name} ?</h1>
+<p>${member.email} perdra son rôle « ${ROLE_LABELS[member.role]} » dans l’organisation et sera déconnecté. S’il n’a de rôle dans aucune autre organisation, son compte sera supprimé et son nom effacé du journal d’audit.</p>
+<form method="post" action="/admin/utilisateurs/${member.membership_id}/retirer">
+  ${csrfField(csrfToken)}
+  <ul class="fr-btns-group fr-btns-group--inline-md">
+    <li><button class="fr-btn" type="submit">Confirmer le retrait</button></li>
+    <li><a class="fr-btn fr-btn--secondary" href="/admin/utilisateurs">Annuler</a></li>
+  </ul>
+</form>
+</div></div>`;
 }
