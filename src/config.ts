@@ -29,6 +29,7 @@ const schema = z.object({
     .min(30)
     .max(3650)
     .default(365 * 3),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   JOBS_ENABLED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -47,6 +48,8 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   auditPersonalDataRetentionDays: number;
+  /** Tentatives de connexion par adresse IP et par minute (en plus du verrouillage du compte). */
+  loginRateLimitPerMinute: number;
   jobsEnabled: boolean;
   logLevel: string;
 }
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: v.SESSION_IDLE_MINUTES,
     sessionMaxHours: v.SESSION_MAX_HOURS,
     auditPersonalDataRetentionDays: v.AUDIT_PERSONAL_DATA_RETENTION_DAYS,
+    loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
     jobsEnabled: v.JOBS_ENABLED,
     logLevel: v.LOG_LEVEL,
   };

@@ -280,3 +280,30 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe('limite de débit de la connexion', () => {
+  it('au-delà de la limite par adresse IP, répond 429 avec un message français', async () => {
+    const t = await createTestContext('sqlite', { config: { loginRateLimitPerMinute: 3 } });
+    const app = await testApp(t.ctx);
+    try {
+      const statuses: number[] = [];
+      let last = '';
+      for (let i = 0; i < 5; i++) {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/connexion',
+          remoteAddress: '203.0.113.7',
+          payload: 'email=a%40b.fr&password=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        statuses.push(response.statusCode);
+        last = response.body;
+      }
+      assert.deepEqual(statuses.slice(3), [429, 429]);
+      assert.match(last, /Trop de requêtes/);
+    } finally {
+      await app.close();
+      await t.close();
+    }
+  });
+});

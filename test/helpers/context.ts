@@ -52,7 +52,11 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
 }
 
 export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), ...overrides };
+  // Les tests se connectent souvent depuis la même adresse : la limite par IP est testée à part.
+  return {
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: '10000' }),
+    ...overrides,
+  };
 }
 
 export interface TestContext {

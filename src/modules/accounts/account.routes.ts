@@ -39,7 +39,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       config: {
         access: 'public',
         // Limite par adresse IP, en plus du verrouillage du compte après 5 échecs.
-        rateLimit: { max: 20, timeWindow: '1 minute' },
+        rateLimit: { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' },
       },
     },
     async (request, reply) => {
