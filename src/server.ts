@@ -39,6 +39,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(fastifyFormbody);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
+    // Seules les routes rangées dans une rubrique (l'API JSON) figurent dans la description OpenAPI.
+    hideUntagged: true,
     openapi: {
       info: { title: 'API Vigie', version: '1', description: 'API JSON de Vigie (qualité de service des préfectures).' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Jeton personnel vigie_…' } } },
