@@ -10,13 +10,16 @@ import { type Clock, systemClock } from './shared/clock.ts';
 import type { AppContext } from './shared/context.ts';
 
 /** Ouvre la base, applique les migrations et charge le référentiel : l'état prêt à servir. */
-export async function openApp(config: Config, clock: Clock = systemClock): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
+export async function openApp(
+  config: Config,
+  clock: Clock = systemClock,
+): Promise<{ ctx: AppContext; handle: DatabaseHandle; migrations: string[] }> {
   const handle = openDatabase(config.databaseUrl);
   try {
-    await migrateToLatest(handle.db, handle.engine);
+    const migrations = await migrateToLatest(handle.db, handle.engine);
     const ctx: AppContext = { db: handle.db, engine: handle.engine, clock, config };
     await ensureReferentiel(ctx);
-    return { ctx, handle };
+    return { ctx, handle, migrations };
   } catch (error) {
     await handle.close();
     throw error;
