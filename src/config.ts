@@ -40,7 +40,7 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
-  /** Clé secrète : signature des cookies, puis chiffrement des secrets en base (boîtes fonctionnelles). */
+  /** Clé secrète : empreintes HMAC des jetons de session et d'API (la changer ferme toutes les sessions). */
   secretKey: string;
   secretKeyIsDevelopment: boolean;
   trustProxy: boolean;

@@ -1,8 +1,8 @@
 import './shared/runtime-guard.ts';
 import { openApp, startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemo } from './modules/demo/demo.service.ts';
-import { listOrganisations } from './modules/organisations/organisation.repository.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, ensureDemo } from './modules/demo/demo.service.ts';
+import { findOrganisationBySlug, listOrganisations } from './modules/organisations/organisation.repository.ts';
 
 /**
  * Démarre Vigie. En mode démonstration (`npm start` hors production), une base vide reçoit la
@@ -32,10 +32,12 @@ export async function main(options: { demo: boolean }): Promise<void> {
   ];
   if (config.secretKeyIsDevelopment)
     lines.push('Attention : VIGIE_SECRET_KEY absente, clé de développement utilisée (interdit en production).');
-  if (demo) {
+  if (demo && (await findOrganisationBySlug(ctx.db, DEMO_SLUG))) {
     lines.push(demoCreated ? 'Préfecture de démonstration créée.' : 'Mode démonstration.');
     lines.push(`Comptes de démonstration (mot de passe « ${DEMO_PASSWORD} ») :`);
     for (const account of DEMO_ACCOUNTS) lines.push(`  - ${account.email} (${account.role})`);
+  } else if (demo) {
+    lines.push('Base existante sans préfecture de démonstration : « npx vigie demo » l’ajoute.');
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const shutdown = async () => {

@@ -29,7 +29,7 @@ export interface MembershipServiceTable {
 }
 
 export interface SessionTable {
-  /** Empreinte SHA-256 du jeton du cookie : une fuite de la base ne donne pas de session utilisable. */
+  /** Empreinte HMAC-SHA-256 (clé VIGIE_SECRET_KEY) du jeton du cookie : une fuite de la base ne donne pas de session utilisable. */
   id: string;
   user_id: string;
   membership_id: string;

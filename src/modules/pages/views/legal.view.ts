@@ -62,7 +62,11 @@ export function legalNoticeView(organisationName: string | undefined): SafeHtml 
 </div></div>`;
 }
 
-export function privacyView(organisationName: string | undefined, auditRetentionDays: number): SafeHtml {
+export function privacyView(
+  organisationName: string | undefined,
+  auditRetentionDays: number,
+  session: { idleMinutes: number; maxHours: number },
+): SafeHtml {
   const who = organisationName ?? 'La préfecture qui exploite cette instance de Vigie';
   return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
 <h1>Données personnelles</h1>
@@ -79,7 +83,7 @@ export function privacyView(organisationName: string | undefined, auditRetention
 <p>Les modules suivants (registre des demandes, enquêtes, comité local des usagers) compléteront cette liste, avec leurs durées de conservation.</p>
 <h2>Durées de conservation</h2>
 <ul>
-  <li>Sessions : supprimées après une heure d’inactivité ou à la fin de leur durée maximale, et nettoyées chaque jour.</li>
+  <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
   <li>Comptes : conservés tant que la personne a un rôle dans l’organisation ; quand le référent qualité retire son dernier rôle, le compte est supprimé et son nom disparaît du journal d’audit.</li>
   <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
 </ul>
