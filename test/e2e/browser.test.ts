@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { DEMO_PASSWORD, ensureDemo } from '../../src/modules/demo/demo.service.ts';
+import { buildServer } from '../../src/server.ts';
+import { createTestContext, type TestContext } from '../helpers/context.ts';
+
+/**
+ * Parcours de bout en bout dans un vrai Chromium (Debian) piloté par playwright-core, avec axe sur
+ * chaque page : aucune violation tolérée. Sans Chromium, le test est sauté hors CI et échoue en CI.
+ */
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * CHROMIUM_PATH s'il est fixé (et lui seul), sinon le Chromium de Debian : le binaire réel, plus rapide
+ * à lancer que l'enveloppe shell /usr/bin/chromium.
+ */
+function findChromium(): string | undefined {
+  const explicit = process.env.CHROMIUM_PATH;
+  const candidates = explicit ? [explicit] : ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+  return candidates.find((path) => existsSync(path));
+}
+
+const REFERENT = 'referent@demo.vigie.test';
+
+let testContext: TestContext | undefined;
+let app: FastifyInstance | undefined;
+let browser: Browser | undefined;
+
+after(async () => {
+  await browser?.close();
+});
+after(async () => {
+  await app?.close();
+});
+after(async () => {
+  await testContext?.close();
+});
+
+/** Lance axe sur la page courante ; en cas d'échec, détaille chaque règle et chaque nœud fautif. */
+async function assertNoAxeViolation(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  if (results.violations.length === 0) return;
+  const report = results.violations
+    .map((violation) => {
+      const nodes = violation.nodes
+        .map((node) => `    cible : ${node.target.join(' ')}\n    html  : ${node.html}\n    ${node.failureSummary ?? ''}`)
+        .join('\n');
+      return `- ${violation.id} (${violation.impact ?? '?'}) : ${violation.help}\n  ${violation.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+  console.error(`Violations axe sur ${label} (${page.url()}) :\n${report}`);
+  assert.fail(`${label} : ${results.violations.length} violation(s) axe\n${report}`);
+}
+
+/** Ouvre une adresse et vérifie le statut HTTP. */
+async function open(page: Page, path: string, expectedStatus = 200): Promise<void> {
+  const response = await page.goto(path);
+  assert.ok(response, `pas de réponse pour ${path}`);
+  assert.equal(response.status(), expectedStatus, `statut HTTP de ${path}`);
+}
+
+/** Ouvre une adresse, vérifie le statut HTTP puis l'accessibilité (axe) de la page obtenue. */
+async function visit(page: Page, path: string, expectedStatus = 200): Promise<void> {
+  await open(page, path, expectedStatus);
+  await assertNoAxeViolation(page, path);
+}
+
+async function h1(page: Page): Promise<string> {
+  return ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+}
+
+/** Remplit et envoie le formulaire de connexion comme le ferait une personne (libellés, bouton). */
+async function login(page: Page): Promise<void> {
+  await page.getByLabel('Adresse électronique').fill(REFERENT);
+  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: 'Se connecter' }).click()]);
+}
+
+/** Erreurs JavaScript et messages d'erreur de la console (dont les refus de la CSP) : aucun n'est admis. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`erreur JavaScript : ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console : ${message.text()}`);
+  });
+  return errors;
+}
+
+// Délai global : une attente de Playwright sans fin (evaluate n'en a pas) ne doit jamais bloquer la suite.
+const TIMEOUT_MS = 90_000;
+
+test('parcours navigateur : pages publiques et connectées, accessibilité axe, clavier, sans JavaScript', {
+  timeout: TIMEOUT_MS,
+}, async (t) => {
+  const executablePath = findChromium();
+  if (!executablePath) {
+    const message = 'Chromium absent : installez-le (apt-get install chromium) pour lancer le test de bout en bout.';
+    if (process.env.CI) assert.fail(`${message} En CI ce test est obligatoire.`);
+    console.log(`AVERTISSEMENT : ${message} Test sauté.`);
+    t.skip(message);
+    return;
+  }
+
+  testContext = await createTestContext('sqlite');
+  await ensureDemo(testContext.ctx);
+  app = await buildServer(testContext.ctx);
+  const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const running = browser;
+
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let errors: string[] = [];
+
+  await t.test('ouvre un contexte de navigation', async () => {
+    context = await running.newContext({ baseURL, locale: 'fr-FR' });
+    page = await context.newPage();
+    errors = watchErrors(page);
+  });
+
+  await t.test('la touche Tab atteint d’abord le lien d’évitement « Contenu »', async () => {
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    assert.equal(((await focused.textContent()) ?? '').trim(), 'Contenu');
+    assert.equal(await focused.getAttribute('href'), '#contenu');
+  });
+
+  await t.test('accueil public et page de connexion accessibles', async () => {
+    await visit(page, '/');
+    assert.match(await h1(page), /Vigie/);
+    await visit(page, '/connexion');
+    assert.equal(await h1(page), 'Connexion à Vigie');
+  });
+
+  await t.test('connexion du référent de démonstration', async () => {
+    await login(page);
+    assert.match(await h1(page), /^Bonjour /);
+    await assertNoAxeViolation(page, '/ (connecté)');
+  });
+
+  await t.test('référentiel', async () => {
+    await visit(page, '/referentiel');
+    assert.match(await h1(page), /Référentiel/);
+    assert.ok((await page.getByText('Engagement 17', { exact: false }).count()) > 0, '« Engagement 17 » absent');
+  });
+
+  for (const path of ['/organisation', '/admin/utilisateurs', '/admin/journal', '/compte']) {
+    await t.test(`page connectée ${path}`, async () => {
+      await visit(page, path);
+    });
+  }
+
+  for (const path of ['/accessibilite', '/mentions-legales', '/donnees-personnelles', '/api/docs']) {
+    await t.test(`page publique ${path}`, async () => {
+      await visit(page, path);
+    });
+  }
+
+  await t.test('page 404', async () => {
+    await visit(page, '/page-qui-n-existe-pas', 404);
+    assert.equal(await h1(page), 'Page non trouvée');
+  });
+
+  await t.test('aucune erreur JavaScript ni refus de la CSP', () => {
+    // Le 404 volontaire ci-dessus est journalisé par Chromium comme une ressource en échec.
+    const unexpected = errors.filter((e) => !/status of 404/.test(e));
+    assert.deepEqual(unexpected, []);
+  });
+
+  await t.test('sans JavaScript, la connexion fonctionne (formulaire rendu par le serveur)', async () => {
+    const noScript = await running.newContext({ baseURL, locale: 'fr-FR', javaScriptEnabled: false });
+    try {
+      const plain = await noScript.newPage();
+      // axe s'exécute dans la page : impossible sans JavaScript (la page a été auditée plus haut).
+      await open(plain, '/connexion');
+      await login(plain);
+      assert.match(await h1(plain), /^Bonjour /);
+    } finally {
+      await noScript.close();
+    }
+  });
+
+  await context?.close();
+});
