@@ -109,6 +109,21 @@ export async function insertSession(db: Executor, row: Insertable<SessionTable>)
   await db.insertInto('sessions').values(row).execute();
 }
 
+/** Ce qu'une requête doit savoir du compte, de son rôle et de son organisation (session ou jeton d'API). */
+const VIEWER_COLUMNS = [
+  'users.id as user_id',
+  'users.email',
+  'users.display_name',
+  'users.disabled_at',
+  'memberships.id as membership_id',
+  'memberships.role',
+  'memberships.organisation_id',
+  'organisations.slug as organisation_slug',
+  'organisations.name as organisation_name',
+  'organisations.department_code',
+  'organisations.is_demo',
+] as const;
+
 /** La session et tout ce qu'il faut pour la requête, en une seule lecture. */
 export async function findSessionWithContext(db: Executor, sessionId: string) {
   return db
@@ -122,18 +137,8 @@ export async function findSessionWithContext(db: Executor, sessionId: string) {
       'sessions.created_at as session_created_at',
       'sessions.last_seen_at',
       'sessions.expires_at',
-      'users.id as user_id',
-      'users.email',
-      'users.display_name',
-      'users.disabled_at',
       'users.must_change_password',
-      'memberships.id as membership_id',
-      'memberships.role',
-      'memberships.organisation_id',
-      'organisations.slug as organisation_slug',
-      'organisations.name as organisation_name',
-      'organisations.department_code',
-      'organisations.is_demo',
+      ...VIEWER_COLUMNS,
     ])
     .where('sessions.id', '=', sessionId)
     .executeTakeFirst();
@@ -169,22 +174,7 @@ export async function findApiTokenWithContext(db: Executor, tokenHash: string) {
     .innerJoin('memberships', 'memberships.id', 'api_tokens.membership_id')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .leftJoin('organisations', 'organisations.id', 'memberships.organisation_id')
-    .select([
-      'api_tokens.id as token_id',
-      'api_tokens.revoked_at',
-      'api_tokens.last_used_at',
-      'users.id as user_id',
-      'users.email',
-      'users.display_name',
-      'users.disabled_at',
-      'memberships.id as membership_id',
-      'memberships.role',
-      'memberships.organisation_id',
-      'organisations.slug as organisation_slug',
-      'organisations.name as organisation_name',
-      'organisations.department_code',
-      'organisations.is_demo',
-    ])
+    .select(['api_tokens.id as token_id', 'api_tokens.revoked_at', 'api_tokens.last_used_at', ...VIEWER_COLUMNS])
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

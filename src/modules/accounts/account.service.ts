@@ -312,6 +312,42 @@ async function memberOf(ctx: AppContext, organisationId: string, membershipId: s
   return { membership, user };
 }
 
+/**
+ * Mot de passe provisoire à changer à la prochaine connexion, verrou levé, sessions fermées ; un
+ * événement d'audit dans chaque organisation concernée.
+ */
+async function resetToOneTimePassword(
+  ctx: AppContext,
+  user: { id: string },
+  organisationIds: (string | null)[],
+  actor: Actor,
+  summary: string,
+): Promise<string> {
+  const oneTimePassword = generatePassword();
+  const hash = await hashPassword(oneTimePassword);
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, {
+      password_hash: hash,
+      must_change_password: 1,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    await deleteSessionsOfUser(trx, user.id);
+    for (const organisationId of organisationIds) {
+      await recordAudit(trx, ctx.clock, {
+        organisationId,
+        actor,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: user.id,
+        summary,
+      });
+    }
+  });
+  return oneTimePassword;
+}
+
 /** Réinitialisation par le référent : mot de passe provisoire, sessions fermées, verrou levé. */
 export async function resetPassword(
   ctx: AppContext,
@@ -327,26 +363,13 @@ export async function resetPassword(
       {},
       'Ce compte appartient aussi à une autre organisation : sa réinitialisation passe par l’exploitant (ligne de commande).',
     );
-  const oneTimePassword = generatePassword();
-  const hash = await hashPassword(oneTimePassword);
-  await ctx.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, {
-      password_hash: hash,
-      must_change_password: 1,
-      failed_logins: 0,
-      locked_until: null,
-      updated_at: ctx.clock.now().toISOString(),
-    });
-    await deleteSessionsOfUser(trx, user.id);
-    await recordAudit(trx, ctx.clock, {
-      organisationId: viewer.organisationId,
-      actor: actorOf(viewer),
-      action: 'user.password_reset',
-      entityType: 'user',
-      entityId: user.id,
-      summary: `Mot de passe de ${user.email} réinitialisé`,
-    });
-  });
+  const oneTimePassword = await resetToOneTimePassword(
+    ctx,
+    user,
+    [viewer.organisationId],
+    actorOf(viewer),
+    `Mot de passe de ${user.email} réinitialisé`,
+  );
   return { email: user.email, oneTimePassword };
 }
 
@@ -453,30 +476,14 @@ export async function resetPasswordByOperator(
   const normalised = email.trim().toLowerCase();
   const user = await findUserByEmail(ctx.db, normalised);
   if (!user) throw new AppError('user_not_found', { email: `Aucun compte pour ${normalised}.` });
-  const oneTimePassword = generatePassword();
-  const hash = await hashPassword(oneTimePassword);
-  await ctx.db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, {
-      password_hash: hash,
-      must_change_password: 1,
-      failed_logins: 0,
-      locked_until: null,
-      updated_at: ctx.clock.now().toISOString(),
-    });
-    await deleteSessionsOfUser(trx, user.id);
-    const memberships = await listMembershipsOfUser(trx, user.id);
-    const organisationIds = new Set(memberships.map((m) => m.organisation_id));
-    if (organisationIds.size === 0) organisationIds.add(null);
-    for (const organisationId of organisationIds) {
-      await recordAudit(trx, ctx.clock, {
-        organisationId,
-        actor,
-        action: 'user.password_reset',
-        entityType: 'user',
-        entityId: user.id,
-        summary: `Mot de passe de ${user.email} réinitialisé par l’exploitant`,
-      });
-    }
-  });
+  const memberships = await listMembershipsOfUser(ctx.db, user.id);
+  const organisationIds = [...new Set(memberships.map((m) => m.organisation_id))];
+  const oneTimePassword = await resetToOneTimePassword(
+    ctx,
+    user,
+    organisationIds.length > 0 ? organisationIds : [null],
+    actor,
+    `Mot de passe de ${user.email} réinitialisé par l’exploitant`,
+  );
   return { email: user.email, oneTimePassword, disabled: Boolean(user.disabled_at) };
 }
