@@ -1,0 +1,92 @@
+/**
+ * Dates civiles « AAAA-MM-JJ » (sans heure ni fuseau) : la seule forme sous laquelle le calendrier
+ * des jours ouvrés raisonne. Arithmétique entière, sans objet Date, pour rester rapide.
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+const CUMULATIVE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+export function daysInYear(year: number): number {
+  return isLeapYear(year) ? 366 : 365;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+export interface CivilDate {
+  year: number;
+  /** Rang du jour dans l'année, à partir de 0 (1er janvier). */
+  dayOfYear: number;
+}
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Lit « AAAA-MM-JJ » ; `undefined` pour une forme ou une date impossible (2026-02-30). */
+export function parseCivilDate(text: string): CivilDate | undefined {
+  const match = DATE_PATTERN.exec(text);
+  if (!match) return undefined;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return { year, dayOfYear: (CUMULATIVE[month - 1] ?? 0) + (month > 2 && isLeapYear(year) ? 1 : 0) + day - 1 };
+}
+
+export function isValidCivilDate(text: string): boolean {
+  return parseCivilDate(text) !== undefined;
+}
+
+const formatted = new Map<number, string[]>();
+
+/** Les dates d'une année, formatées une fois pour toutes (rendu rapide des échéances). */
+function yearStrings(year: number): string[] {
+  let list = formatted.get(year);
+  if (!list) {
+    list = [];
+    const prefix = String(year).padStart(4, '0');
+    for (let month = 1; month <= 12; month++) {
+      for (let day = 1; day <= daysInMonth(year, month); day++) {
+        list.push(`${prefix}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+      }
+    }
+    formatted.set(year, list);
+  }
+  return list;
+}
+
+export function formatCivilDate(year: number, dayOfYear: number): string {
+  const text = yearStrings(year)[dayOfYear];
+  if (text === undefined) throw new RangeError(`Jour ${dayOfYear} hors de l'année ${year}`);
+  return text;
+}
+
+/** Jour de la semaine : 0 = lundi … 6 = dimanche (le 1er janvier 2000 était un samedi). */
+export function weekday(year: number, dayOfYear: number): number {
+  let days = dayOfYear;
+  for (let y = 2000; y < year; y++) days += daysInYear(y);
+  for (let y = year; y < 2000; y++) days -= daysInYear(y);
+  return (((days + 5) % 7) + 7) % 7;
+}
+
+export function addDays(date: string, days: number): string {
+  const parsed = parseCivilDate(date);
+  if (!parsed) throw new RangeError(`Date invalide : ${date}`);
+  let { year, dayOfYear } = parsed;
+  dayOfYear += days;
+  while (dayOfYear < 0) {
+    year--;
+    dayOfYear += daysInYear(year);
+  }
+  while (dayOfYear >= daysInYear(year)) {
+    dayOfYear -= daysInYear(year);
+    year++;
+  }
+  return formatCivilDate(year, dayOfYear);
+}
