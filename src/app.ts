@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { ensureSchoolHolidays } from './modules/calendar/school-holiday.service.ts';
 import { JobRunner } from './modules/jobs/job.service.ts';
 import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
 import { ensureReferentiel } from './modules/referentiel/referentiel.service.ts';
@@ -19,6 +20,7 @@ export async function openApp(
     const migrations = await migrateToLatest(handle.db, handle.engine);
     const ctx: AppContext = { db: handle.db, engine: handle.engine, clock, config };
     await ensureReferentiel(ctx);
+    await ensureSchoolHolidays(ctx);
     return { ctx, handle, migrations };
   } catch (error) {
     await handle.close();

@@ -11,6 +11,9 @@ import { registerErrorHandlers } from './http/errors.ts';
 import { accountApiRoutes, accountRoutes } from './modules/accounts/account.routes.ts';
 import { memberRoutes } from './modules/accounts/member.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { calendarApiRoutes } from './modules/calendar/calendar.routes.ts';
+import { calendarPageRoutes } from './modules/calendar/calendar-page.routes.ts';
+import { schoolHolidayRoutes } from './modules/calendar/school-holiday.routes.ts';
 import { organisationApiRoutes, organisationRoutes } from './modules/organisations/organisation.routes.ts';
 import { pageRoutes } from './modules/pages/page.routes.ts';
 import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/referentiel.routes.ts';
@@ -69,9 +72,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   organisationRoutes(app, ctx);
   referentielRoutes(app, ctx);
   auditRoutes(app, ctx);
+  calendarPageRoutes(app, ctx);
+  schoolHolidayRoutes(app, ctx);
   accountApiRoutes(app);
   organisationApiRoutes(app, ctx);
   referentielApiRoutes(app, ctx);
+  calendarApiRoutes(app, ctx);
   apiDocsRoutes(app);
 
   await app.ready();

@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../src/db/database.ts';
 import { login } from '../src/modules/accounts/account.service.ts';
+import { CLI_ACTOR } from '../src/modules/audit/audit.service.ts';
 import { DEMO_PASSWORD } from '../src/modules/demo/demo.service.ts';
+import { addClosureDay } from '../src/modules/organisations/organisation.service.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import type { AppContext } from '../src/shared/context.ts';
 import { createTestDatabase, type TestDatabase, tableCount, testConfig, testEngines } from './helpers/context.ts';
@@ -151,7 +153,7 @@ for (const engine of testEngines()) {
     it('migrate prépare une base neuve, puis ne fait plus rien', () => {
       const first = vigie(url, ['migrate']);
       assert.equal(first.status, 0, first.stderr);
-      assert.equal(first.stdout, 'Base à jour (1 migration appliquée).\n');
+      assert.equal(first.stdout, 'Base à jour (2 migrations appliquées).\n');
       const second = vigie(url, ['migrate']);
       assert.equal(second.stdout, 'Base à jour (0 migration appliquée).\n');
     });
@@ -322,3 +324,157 @@ for (const engine of testEngines()) {
     }
   });
 }
+
+describe('vigie calendar', () => {
+  let dir: string;
+  /** Base jamais créée : avec --department, le calendrier n'ouvre aucune base. */
+  let noDatabase: string;
+  let database: TestDatabase;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigie-cli-calendar-'));
+    noDatabase = join(dir, 'jamais-creee.sqlite');
+    database = await createTestDatabase('sqlite');
+  });
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await database.dispose();
+  });
+
+  function ok(args: string[], url = noDatabase): string {
+    const run = vigie(url, ['calendar', ...args]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    return run.stdout;
+  }
+
+  it('calcule une échéance, un délai et la liste des jours fériés (exemples de l’aide)', () => {
+    assert.equal(ok(['due', '--department', '67', '--received', '2026-04-02', '--working-days', '5']), '2026-04-13\n');
+    assert.equal(ok(['delay', '--department', '67', '--received', '2026-04-02', '--answered', '2026-04-07']), '1\n');
+    const lines = ok(['holidays', '--department', '971', '--year', '2026']).trimEnd().split('\n');
+    assert.equal(lines.length, 12);
+    assert.ok(
+      lines.every((line) => /^2026-\d{2}-\d{2}\t\S.*$/.test(line)),
+      lines.join('\n'),
+    );
+    assert.equal(lines[0], "2026-01-01\tJour de l'an");
+    assert.ok(lines.includes("2026-05-27\tAbolition de l'esclavage"));
+    assert.ok(!lines.some((line) => line.includes('Vendredi saint')), 'jour contesté exclu par défaut');
+  });
+
+  it('écrit les jours fériés en JSON avec --json', () => {
+    const holidays = JSON.parse(ok(['holidays', '--department', '971', '--year', '2026', '--json'])) as {
+      date: string;
+      name: string;
+    }[];
+    assert.equal(holidays.length, 12);
+    assert.deepEqual(holidays[0], { date: '2026-01-01', name: "Jour de l'an" });
+    assert.deepEqual(holidays.at(-1), { date: '2026-12-25', name: 'Noël' });
+    assert.ok(holidays.every((h) => Object.keys(h).join() === 'date,name'));
+  });
+
+  it('N = 0 donne la date de réception ; un horodatage devient la date locale du département', () => {
+    assert.equal(ok(['due', '--department', '67', '--received', '2026-04-02', '--working-days', '0']), '2026-04-02\n');
+    // 02:30 UTC le 2 mars = 22:30 le 1er mars à la Guadeloupe (UTC−4).
+    assert.equal(ok(['due', '--department', '971', '--received', '2026-03-02T02:30:00Z', '--working-days', '5']), '2026-03-06\n');
+    assert.equal(ok(['due', '--department', '67', '--received', '2026-03-02T02:30:00Z', '--working-days', '5']), '2026-03-09\n');
+    assert.equal(
+      ok(['delay', '--department', '971', '--received', '2026-03-02T02:30:00Z', '--answered', '2026-03-02T09:00:00-04:00']),
+      '1\n',
+    );
+  });
+
+  it('affiche l’aide du groupe et de chaque sous-commande', () => {
+    assert.match(
+      ok(['--help']),
+      /Utilisation : vigie calendar <sous-commande>[\s\S]*calendar due[\s\S]*calendar delay[\s\S]*calendar holidays/,
+    );
+    assert.match(ok(['due', '--help']), /Utilisation : vigie calendar due/);
+    assert.match(ok(['delay', '-h']), /Utilisation : vigie calendar delay/);
+    assert.match(ok(['holidays', '--help']), /Utilisation : vigie calendar holidays[\s\S]*--json/);
+    assert.match(vigie(noDatabase, ['--help']).stdout, /vigie calendar due/);
+  });
+
+  it('refuse chaque saisie invalide en nommant le champ, sans ouvrir de base', () => {
+    const due = (...args: string[]) => vigie(noDatabase, ['calendar', 'due', ...args]);
+    assertUserError(
+      due('--department', '99', '--received', '2026-04-02', '--working-days', '5'),
+      /Département inconnu[\s\S]*Département « 99 » inconnu \(option --department\)/,
+    );
+    assertUserError(
+      due('--department', '67', '--received', '2026-02-30', '--working-days', '5'),
+      /Date de réception : « 2026-02-30 » n’existe pas au calendrier \(option --received\)/,
+    );
+    assertUserError(
+      due('--department', '67', '--received', 'demain', '--working-days', '5'),
+      /Date de réception : « demain » n’est ni une date AAAA-MM-JJ ni un horodatage/,
+    );
+    assertUserError(
+      due('--department', '67', '--received', '2026-04-02', '--working-days=-1'),
+      /Jours ouvrés : pas de nombre négatif[\s\S]*--working-days/,
+    );
+    assertUserError(due('--department', '67', '--received', '2026-04-02', '--working-days', '366'), /Jours ouvrés : 365 au plus/);
+    assertUserError(
+      due('--department', '67', '--received', '2026-04-02', '--working-days', '1000000'),
+      /Jours ouvrés : 365 au plus/,
+    );
+    for (const value of ['cinq', '', '2.5', '1e2']) {
+      assertUserError(
+        due('--department', '67', '--received', '2026-04-02', '--working-days', value),
+        /L’option --working-days attend un nombre entier de jours ouvrés/,
+      );
+    }
+    assertUserError(due('--department', '67', '--working-days', '5'), /Option --received obligatoire/);
+    assertUserError(due('--received', '2026-04-02', '--working-days', '5'), /Option --department \(ou --org\) obligatoire/);
+    assertUserError(
+      due('--department', '67', '--org', 'test', '--received', '2026-04-02', '--working-days', '5'),
+      /Indiquez --department ou --org, pas les deux/,
+    );
+    assertUserError(
+      vigie(noDatabase, ['calendar', 'delay', '--department', '67', '--received', '2026-04-07', '--answered', '2026-04-02']),
+      /La date de réponse \(2026-04-02\) précède la date de réception \(2026-04-07\) \(option --answered\)/,
+    );
+    assertUserError(
+      vigie(noDatabase, ['calendar', 'delay', '--department', '67', '--received', '2026-04-07', '--answered', '2026-13-01']),
+      /Date de réponse : « 2026-13-01 » n’existe pas au calendrier/,
+    );
+    for (const year of ['1999', '2101']) {
+      assertUserError(
+        vigie(noDatabase, ['calendar', 'holidays', '--department', '67', '--year', year]),
+        /Année : de 2000 à 2100 \(option --year\)/,
+      );
+    }
+    assertUserError(
+      vigie(noDatabase, ['calendar', 'holidays', '--department', '67', '--year', 'deux-mille']),
+      /L’option --year attend une année/,
+    );
+    assertUserError(vigie(noDatabase, ['calendar', 'holidays', '--department', '67']), /Option --year obligatoire/);
+    assertUserError(vigie(noDatabase, ['calendar', 'easter']), /Sous-commande inconnue « calendar easter »/);
+    assert.equal(existsSync(noDatabase), false, 'aucune base créée par le calendrier d’un département');
+  });
+
+  it('avec --org, compte les jours de fermeture de l’organisation', async () => {
+    const url = database.url;
+    const created = vigie(url, ['org', 'create', '--slug', 'bas-rhin', '--name', 'Préfecture du Bas-Rhin', '--department', '67']);
+    assert.equal(created.status, 0, created.stderr);
+    await withContext(url, async (ctx) => {
+      const organisation = await ctx.db
+        .selectFrom('organisations')
+        .select('id')
+        .where('slug', '=', 'bas-rhin')
+        .executeTakeFirstOrThrow();
+      await addClosureDay(ctx, organisation.id, { date: '2026-04-08', reason: 'Pont préfectoral' }, CLI_ACTOR);
+    });
+    assert.equal(ok(['due', '--org', 'bas-rhin', '--received', '2026-04-02', '--working-days', '5'], url), '2026-04-14\n');
+    assert.equal(ok(['due', '--org', 'Bas-Rhin', '--received', '2026-04-02', '--working-days', '0'], url), '2026-04-02\n');
+    assert.equal(ok(['delay', '--org', 'bas-rhin', '--received', '2026-04-02', '--answered', '2026-04-08'], url), '1\n');
+    // Le département seul ignore la fermeture.
+    assert.equal(ok(['due', '--department', '67', '--received', '2026-04-02', '--working-days', '5'], url), '2026-04-13\n');
+    const holidays = ok(['holidays', '--org', 'bas-rhin', '--year', '2026'], url);
+    assert.match(holidays, /^2026-04-03\tVendredi saint$/m);
+    assert.match(holidays, /^2026-12-26\tSaint.Étienne/m);
+    assertUserError(
+      vigie(url, ['calendar', 'due', '--org', 'inconnue', '--received', '2026-04-02', '--working-days', '5']),
+      /Organisation « inconnue » introuvable \(option --org\)[\s\S]*vigie org list/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import '../shared/runtime-guard.ts';
 import { isAppError } from '../shared/errors.ts';
 import { type Command, type CommandGroup, print, printError, UsageError, wantsHelp } from './args.ts';
 import { backupCommand } from './commands/backup.ts';
+import { calendarCommands } from './commands/calendar.ts';
 import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { orgCommands } from './commands/org.ts';
@@ -13,7 +14,15 @@ import { userCommands } from './commands/user.ts';
  * 0 succès, 1 erreur (saisie, règle métier, configuration), 2 opération à faire autrement (sauvegarde
  * PostgreSQL). Les erreurs attendues s'affichent en une ou quelques lignes françaises, sans pile.
  */
-const ENTRIES: (Command | CommandGroup)[] = [migrateCommand, serveCommand, orgCommands, userCommands, demoCommand, backupCommand];
+const ENTRIES: (Command | CommandGroup)[] = [
+  migrateCommand,
+  serveCommand,
+  orgCommands,
+  userCommands,
+  calendarCommands,
+  demoCommand,
+  backupCommand,
+];
 
 function isGroup(entry: Command | CommandGroup): entry is CommandGroup {
   return 'subcommands' in entry;
@@ -37,6 +46,7 @@ function globalHelp(): string {
     '',
     'La base est celle de DATABASE_URL : un chemin de fichier SQLite (par défaut ./data/vigie.sqlite) ou',
     'une URL PostgreSQL (postgres://…). Les autres variables sont décrites dans .env.example.',
+    'Les commandes calendar avec --department n’ouvrent aucune base.',
     'Aide d’une commande : vigie <commande> --help',
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import type {
   UserTable,
 } from '../modules/accounts/user.table.ts';
 import type { AuditEventTable } from '../modules/audit/audit.table.ts';
+import type { SchoolHolidayDataVersionTable, SchoolHolidayPeriodTable } from '../modules/calendar/school-holiday.table.ts';
 import type { JobRunnerLeaseTable, JobTable } from '../modules/jobs/job.table.ts';
 import type {
   ClosureDayTable,
@@ -42,4 +43,6 @@ export interface Database {
   ref_engagements: RefEngagementTable;
   ref_criteria: RefCriterionTable;
   ref_indicators: RefIndicatorTable;
+  school_holiday_periods: SchoolHolidayPeriodTable;
+  school_holiday_data_versions: SchoolHolidayDataVersionTable;
 }

@@ -4,7 +4,15 @@ import { html } from '../ui/html.ts';
 import { isApiRequest } from './access.ts';
 import { renderPage } from './render.ts';
 
-function errorPage(request: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string) {
+function errorPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  fields: Record<string, string> = {},
+) {
+  const details = Object.values(fields);
   const actions =
     status === 401
       ? html`<a class="fr-btn" href="/connexion?suite=${encodeURIComponent(request.url)}">Se connecter</a>`
@@ -17,6 +25,7 @@ function errorPage(request: FastifyRequest, reply: FastifyReply, status: number,
     <h1>${title}</h1>
     <p class="fr-text--sm fr-mb-3w">Erreur ${status}</p>
     <p class="fr-text--lead fr-mb-3w">${message}</p>
+    ${details.length > 0 ? html`<ul class="fr-mb-3w">${details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
     <ul class="fr-btns-group fr-btns-group--inline-md"><li>${actions}</li></ul>
   </div>
 </div>`,
@@ -86,6 +95,6 @@ export function registerErrorHandlers(app: FastifyInstance): void {
       return reply.redirect(`/connexion?suite=${next}${request.sessionExpired ? '&expiree=1' : ''}`, 303);
     }
     if (isApiRequest(request)) return reply.status(status).send({ error: { code, message, fields } });
-    return errorPage(request, reply, status, TITLES[status] ?? 'Erreur', message);
+    return errorPage(request, reply, status, TITLES[status] ?? 'Erreur', message, fields);
   });
 }

@@ -9,6 +9,7 @@ export function navigationFor(role: Role | undefined): NavItem[] {
     items.push({ label: 'Préfectures', href: '/national' });
   } else {
     items.push({ label: 'Organisation', href: '/organisation' });
+    items.push({ label: 'Calendrier', href: '/calendrier' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });
   if (role === 'admin') items.push({ label: 'Comptes', href: '/admin/utilisateurs' });

@@ -159,7 +159,14 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     assert.ok((await page.getByText('Engagement 17', { exact: false }).count()) > 0, '« Engagement 17 » absent');
   });
 
-  for (const path of ['/organisation', '/admin/utilisateurs', '/admin/journal', '/compte']) {
+  for (const path of [
+    '/organisation',
+    '/calendrier?annee=2026',
+    '/calendrier/vacances-scolaires',
+    '/admin/utilisateurs',
+    '/admin/journal',
+    '/compte',
+  ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);
     });

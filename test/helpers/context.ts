@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type DatabaseHandle, type Engine, openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { ensureSchoolHolidays } from '../../src/modules/calendar/school-holiday.service.ts';
 import { ensureReferentiel } from '../../src/modules/referentiel/referentiel.service.ts';
 import { type Clock, FixedClock } from '../../src/shared/clock.ts';
 import type { AppContext } from '../../src/shared/context.ts';
@@ -67,7 +68,7 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** Base migrée, référentiel chargé, horloge réglable. */
+/** Base migrée, référentiel et vacances scolaires chargés, horloge réglable. */
 export async function createTestContext(
   engine: Engine,
   options: { clock?: Clock; config?: Partial<Config> } = {},
@@ -78,6 +79,7 @@ export async function createTestContext(
   const clock = (options.clock as FixedClock | undefined) ?? new FixedClock('2026-04-02T08:30:00.000Z');
   const ctx: AppContext = { db: handle.db, engine: handle.engine, clock, config: testConfig(database.url, options.config) };
   await ensureReferentiel(ctx);
+  await ensureSchoolHolidays(ctx);
   return {
     ctx,
     handle,

@@ -80,7 +80,8 @@ function translate<T>(field: string, action: () => T): T {
           : error.field === 'workingDays'
             ? 'invalid_working_days'
             : 'answer_before_receipt';
-      throw new AppError(code, { [error.field === 'date' ? field : error.field]: error.message });
+      // Une année hors période vient de la date saisie : l'erreur nomme ce champ.
+      throw new AppError(code, { [error.field === 'workingDays' ? 'workingDays' : field]: error.message });
     }
     throw error;
   }

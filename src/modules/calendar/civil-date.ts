@@ -26,17 +26,42 @@ export interface CivilDate {
   dayOfYear: number;
 }
 
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Valeur d'un chiffre ASCII à la position `at`, ou -1 (équivaut à `\d` d'une expression régulière). */
+function digit(text: string, at: number): number {
+  const code = text.charCodeAt(at) - 48;
+  return code >= 0 && code <= 9 ? code : -1;
+}
+
+/**
+ * Lit « AAAA-MM-JJ » en une seule valeur `année × 512 + rang du jour`, ou -1 pour une forme ou une
+ * date impossible (2026-02-30). Sans expression régulière ni allocation : c'est le chemin chaud des
+ * échéances (`WorkingCalendar.dueDate`).
+ */
+export function civilDateKey(text: string): number {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return -1;
+  const y0 = digit(text, 0);
+  const y1 = digit(text, 1);
+  const y2 = digit(text, 2);
+  const y3 = digit(text, 3);
+  const m0 = digit(text, 5);
+  const m1 = digit(text, 6);
+  const d0 = digit(text, 8);
+  const d1 = digit(text, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return -1;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  if (month < 1 || month > 12 || day < 1) return -1;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > (month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31)) return -1;
+  return year * 512 + (CUMULATIVE[month - 1] ?? 0) + (month > 2 && leap ? 1 : 0) + day - 1;
+}
 
 /** Lit « AAAA-MM-JJ » ; `undefined` pour une forme ou une date impossible (2026-02-30). */
 export function parseCivilDate(text: string): CivilDate | undefined {
-  const match = DATE_PATTERN.exec(text);
-  if (!match) return undefined;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return { year, dayOfYear: (CUMULATIVE[month - 1] ?? 0) + (month > 2 && isLeapYear(year) ? 1 : 0) + day - 1 };
+  const key = civilDateKey(text);
+  if (key < 0) return undefined;
+  return { year: key >> 9, dayOfYear: key & 511 };
 }
 
 export function isValidCivilDate(text: string): boolean {
@@ -46,7 +71,7 @@ export function isValidCivilDate(text: string): boolean {
 const formatted = new Map<number, string[]>();
 
 /** Les dates d'une année, formatées une fois pour toutes (rendu rapide des échéances). */
-function yearStrings(year: number): string[] {
+export function yearStrings(year: number): string[] {
   let list = formatted.get(year);
   if (!list) {
     list = [];

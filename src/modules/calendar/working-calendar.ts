@@ -1,4 +1,13 @@
-import { daysInYear, formatCivilDate, MAX_YEAR, MIN_YEAR, parseCivilDate, weekday } from './civil-date.ts';
+import {
+  civilDateKey,
+  daysInYear,
+  formatCivilDate,
+  MAX_YEAR,
+  MIN_YEAR,
+  parseCivilDate,
+  weekday,
+  yearStrings,
+} from './civil-date.ts';
 import { type HolidayCalendar, holidaysOf } from './holidays.ts';
 
 /**
@@ -18,6 +27,8 @@ interface YearIndex {
   cumulative: Int16Array;
   nth: Int16Array;
   total: number;
+  /** Les dates de l'année, déjà formatées (rang du jour → « AAAA-MM-JJ »). */
+  dates: string[];
   holidays: Map<number, string>;
   closures: Map<number, string>;
 }
@@ -77,14 +88,25 @@ export class WorkingCalendar {
       cumulative[i + 1] = (cumulative[i] ?? 0) + (isWorking ? 1 : 0);
       day = day === 6 ? 0 : day + 1;
     }
-    const index: YearIndex = { cumulative, nth: Int16Array.from(working), total: working.length, holidays, closures };
+    const index: YearIndex = {
+      cumulative,
+      nth: Int16Array.from(working),
+      total: working.length,
+      dates: yearStrings(year),
+      holidays,
+      closures,
+    };
     this.#years[slot] = index;
     return index;
   }
 
+  #invalidDate(date: string): never {
+    throw new CalendarError('date', `Date impossible ou mal formée : « ${date} » (format attendu AAAA-MM-JJ).`);
+  }
+
   #parse(date: string): { year: number; dayOfYear: number; index: YearIndex } {
     const parsed = parseCivilDate(date);
-    if (!parsed) throw new CalendarError('date', `Date impossible ou mal formée : « ${date} » (format attendu AAAA-MM-JJ).`);
+    if (!parsed) this.#invalidDate(date);
     return { ...parsed, index: this.#year(parsed.year) };
   }
 
@@ -131,17 +153,19 @@ export class WorkingCalendar {
     if (!Number.isInteger(workingDays) || workingDays < 0 || workingDays > 365) {
       throw new CalendarError('workingDays', `Nombre de jours ouvrés invalide : ${workingDays} (entier de 0 à 365 attendu).`);
     }
-    const parsed = this.#parse(receipt);
+    // Chemin chaud : date lue sans expression régulière ni objet intermédiaire (voir civilDateKey).
+    const key = civilDateKey(receipt);
+    if (key < 0) this.#invalidDate(receipt);
+    let year = key >> 9;
+    let index = this.#years[year - MIN_YEAR] ?? this.#year(year);
     if (workingDays === 0) return receipt;
-    let year = parsed.year;
-    let index = parsed.index;
-    let need = workingDays + (index.cumulative[parsed.dayOfYear + 1] ?? 0);
+    let need = workingDays + (index.cumulative[(key & 511) + 1] ?? 0);
     while (need > index.total) {
       need -= index.total;
       year++;
       index = this.#year(year);
     }
-    return formatCivilDate(year, index.nth[need - 1] ?? 0);
+    return index.dates[index.nth[need - 1] ?? 0] ?? formatCivilDate(year, index.nth[need - 1] ?? 0);
   }
 
   /** Jours fériés d'une année, tels que ce calendrier les compte. */

@@ -82,6 +82,24 @@ export async function findClosureDay(db: Executor, organisationId: string, date:
     .executeTakeFirst();
 }
 
+export async function deleteClosureDay(db: Executor, organisationId: string, id: string) {
+  const result = await db
+    .deleteFrom('closure_days')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function findClosureDayById(db: Executor, organisationId: string, id: string) {
+  return db
+    .selectFrom('closure_days')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 export async function listPerimeter(db: Executor, organisationId: string): Promise<number[]> {
   const rows = await db
     .selectFrom('organisation_modules')

@@ -6,7 +6,9 @@ import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { moduleRules } from '../referentiel/referentiel.service.ts';
 import { findDepartment, prefectLabel } from './departments.ts';
 import {
+  deleteClosureDay,
   findClosureDay,
+  findClosureDayById,
   findOrganisationById,
   findOrganisationBySlug,
   findServiceByName,
@@ -190,6 +192,24 @@ export async function addClosureDay(ctx: AppContext, organisationId: string, inp
     });
   });
   return row;
+}
+
+export async function removeClosureDay(ctx: AppContext, organisationId: string, id: string, actor: Actor) {
+  const closure = await findClosureDayById(ctx.db, organisationId, id);
+  if (!closure) throw new AppError('not_found', {}, 'Jour de fermeture introuvable.');
+  await ctx.db.transaction().execute(async (trx) => {
+    await deleteClosureDay(trx, organisationId, id);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: 'closure_day.deleted',
+      entityType: 'closure_day',
+      entityId: id,
+      summary: `Fermeture du ${closure.date} supprimée (${closure.reason})`,
+      before: { date: closure.date, reason: closure.reason },
+    });
+  });
+  return closure;
 }
 
 export async function updatePerimeter(ctx: AppContext, organisationId: string, input: unknown, actor: Actor) {

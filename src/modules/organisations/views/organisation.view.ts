@@ -126,7 +126,7 @@ ${v.form?.name === 'service' ? errorSummary(v.form.error, v.form.fields) : ''}
 }
 
 <h2 class="fr-mt-5w" id="fermetures">Jours de fermeture</h2>
-<p>Jours non ouvrés propres à la préfecture (pont, fermeture exceptionnelle), en plus des jours fériés du département. Ils reportent les échéances.</p>
+<p>Jours non ouvrés propres à la préfecture (pont, fermeture exceptionnelle), en plus des jours fériés du département. Ils reportent les échéances. Le <a href="/calendrier">calendrier de l’année</a> les montre avec les jours fériés et les vacances scolaires.</p>
 ${table<ClosureDay>(
   'Jours de fermeture',
   [
