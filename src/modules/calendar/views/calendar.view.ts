@@ -105,11 +105,11 @@ export function calendarView(v: CalendarPageView): SafeHtml {
   const value = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   return html`<h1>Calendrier ${v.year}</h1>
 <p>Jours ouvrés de la préfecture : du lundi au vendredi, hors jours fériés du calendrier « ${CALENDAR_LABELS[v.calendarName]} » (${v.departmentLabel}) et hors jours de fermeture. Toutes les échéances de Vigie (5 jours ouvrés pour un courriel, 10 pour un courrier ou l’urne, 3 pour une mise à jour du site ou du serveur vocal) se comptent sur ce calendrier. ${v.year} compte <strong>${v.workingDayCount} jours ouvrés</strong>.</p>
-<nav class="fr-mb-3w" aria-label="Autres années">
-  <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
-    ${v.year > 2000 ? html`<li><a class="fr-btn fr-btn--secondary fr-icon-arrow-left-line fr-btn--icon-left" href="/calendrier?annee=${v.year - 1}">${v.year - 1}</a></li>` : ''}
-    ${v.year < 2100 ? html`<li><a class="fr-btn fr-btn--secondary fr-icon-arrow-right-line fr-btn--icon-right" href="/calendrier?annee=${v.year + 1}">${v.year + 1}</a></li>` : ''}
-    <li><a class="fr-btn fr-btn--tertiary" href="/calendrier/vacances-scolaires">Vacances scolaires (zone ${v.schoolZone})</a></li>
+<nav class="fr-mb-3w" aria-label="Autres années et vacances scolaires">
+  <ul class="fr-links-group">
+    ${v.year > 2000 ? html`<li><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/calendrier?annee=${v.year - 1}">Calendrier ${v.year - 1}</a></li>` : ''}
+    ${v.year < 2100 ? html`<li><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/calendrier?annee=${v.year + 1}">Calendrier ${v.year + 1}</a></li>` : ''}
+    <li><a class="fr-link" href="/calendrier/vacances-scolaires">Vacances scolaires de la zone ${v.schoolZone}</a></li>
   </ul>
 </nav>
 <p class="fr-text--sm">Légende :
