@@ -3,6 +3,7 @@ import { isAppError } from '../shared/errors.ts';
 import { type Command, type CommandGroup, print, printError, UsageError, wantsHelp } from './args.ts';
 import { backupCommand } from './commands/backup.ts';
 import { calendarCommands } from './commands/calendar.ts';
+import { casesCommands, indicatorsCommand } from './commands/cases.ts';
 import { demoCommand } from './commands/demo.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { orgCommands } from './commands/org.ts';
@@ -20,6 +21,8 @@ const ENTRIES: (Command | CommandGroup)[] = [
   orgCommands,
   userCommands,
   calendarCommands,
+  casesCommands,
+  indicatorsCommand,
   demoCommand,
   backupCommand,
 ];

@@ -4,12 +4,14 @@ import { Migrator } from 'kysely/migration';
 import type { Engine } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_school_holidays.ts';
+import * as m0003 from './migrations/0003_cases.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_school_holidays': m0002,
+  '0003_cases': m0003,
 };
 
 const provider: MigrationProvider = {

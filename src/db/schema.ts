@@ -7,6 +7,14 @@ import type {
 } from '../modules/accounts/user.table.ts';
 import type { AuditEventTable } from '../modules/audit/audit.table.ts';
 import type { SchoolHolidayDataVersionTable, SchoolHolidayPeriodTable } from '../modules/calendar/school-holiday.table.ts';
+import type {
+  CaseAttachmentTable,
+  CaseEventTable,
+  CaseReferenceCounterTable,
+  CaseTable,
+  CaseThemeTable,
+  ThemeTable,
+} from '../modules/cases/case.table.ts';
 import type { JobRunnerLeaseTable, JobTable } from '../modules/jobs/job.table.ts';
 import type {
   ClosureDayTable,
@@ -45,4 +53,10 @@ export interface Database {
   ref_indicators: RefIndicatorTable;
   school_holiday_periods: SchoolHolidayPeriodTable;
   school_holiday_data_versions: SchoolHolidayDataVersionTable;
+  cases: CaseTable;
+  themes: ThemeTable;
+  case_themes: CaseThemeTable;
+  case_events: CaseEventTable;
+  case_attachments: CaseAttachmentTable;
+  case_reference_counters: CaseReferenceCounterTable;
 }

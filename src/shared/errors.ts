@@ -51,6 +51,10 @@ export const ERRORS = {
   invalid_working_days: { status: 400, message: 'Nombre de jours ouvrés invalide : un entier de 0 à 365.' },
   year_out_of_range: { status: 400, message: 'Année hors de la période prise en charge (2000 à 2100).' },
   calendar_target_required: { status: 400, message: 'Indiquez un département ou une organisation.' },
+  import_failed: {
+    status: 400,
+    message: 'Import refusé : aucune ligne n’a été enregistrée. Corrigez les lignes signalées puis recommencez.',
+  },
   rate_limited: { status: 429, message: 'Trop de requêtes : patientez un instant avant de réessayer.' },
   payload_too_large: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },

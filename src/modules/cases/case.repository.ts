@@ -1,0 +1,236 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../db/types.ts';
+import { toNumber } from '../../db/types.ts';
+import type { CaseEventTable, CaseTable, ThemeTable } from './case.table.ts';
+import type { CaseChannel, CaseKind, CaseStatus } from './vocabulary.ts';
+
+export type CaseRow = Selectable<CaseTable>;
+export type Theme = Selectable<ThemeTable>;
+
+/** Réserve les `count` numéros suivants de l'année (dans la transaction de l'appelant). */
+export async function reserveReferences(db: Executor, organisationId: string, year: number, count: number): Promise<number> {
+  await db
+    .insertInto('case_reference_counters')
+    .values({ organisation_id: organisationId, year, last_value: 0 })
+    .onConflict((oc) => oc.columns(['organisation_id', 'year']).doNothing())
+    .execute();
+  await db
+    .updateTable('case_reference_counters')
+    .set((eb) => ({ last_value: eb('last_value', '+', count) }))
+    .where('organisation_id', '=', organisationId)
+    .where('year', '=', year)
+    .execute();
+  const row = await db
+    .selectFrom('case_reference_counters')
+    .select('last_value')
+    .where('organisation_id', '=', organisationId)
+    .where('year', '=', year)
+    .executeTakeFirstOrThrow();
+  return Number(row.last_value) - count + 1;
+}
+
+export async function insertCases(db: Executor, rows: Insertable<CaseTable>[]) {
+  // Par paquets : SQLite limite le nombre de paramètres d'une instruction.
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('cases')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
+export async function updateCase(db: Executor, organisationId: string, id: string, changes: Updateable<CaseTable>) {
+  await db.updateTable('cases').set(changes).where('organisation_id', '=', organisationId).where('id', '=', id).execute();
+}
+
+export async function findCase(db: Executor, organisationId: string, id: string) {
+  return db.selectFrom('cases').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findCaseByReference(db: Executor, organisationId: string, reference: string) {
+  return db
+    .selectFrom('cases')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+}
+
+export async function casesByReferences(db: Executor, organisationId: string, references: string[]) {
+  const found: CaseRow[] = [];
+  for (let i = 0; i < references.length; i += 500) {
+    const chunk = references.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    found.push(
+      ...(await db
+        .selectFrom('cases')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .where('reference', 'in', chunk)
+        .execute()),
+    );
+  }
+  return found;
+}
+
+export interface CaseFilters {
+  kind?: CaseKind | undefined;
+  channel?: CaseChannel | undefined;
+  status?: CaseStatus | undefined;
+  /** `open` : tout ce qui n'est ni répondu ni clos. */
+  open?: boolean | undefined;
+  serviceIds?: string[] | undefined;
+  themeId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  search?: string | undefined;
+  ids?: string[] | undefined;
+}
+
+function filtered(db: Executor, organisationId: string, f: CaseFilters) {
+  let query = db.selectFrom('cases').where('cases.organisation_id', '=', organisationId);
+  if (f.kind) query = query.where('cases.kind', '=', f.kind);
+  if (f.channel) query = query.where('cases.channel', '=', f.channel);
+  if (f.status) query = query.where('cases.status', '=', f.status);
+  if (f.open) query = query.where('cases.status', 'not in', ['answered', 'closed']);
+  if (f.serviceIds) query = query.where('cases.service_id', 'in', f.serviceIds.length > 0 ? f.serviceIds : ['']);
+  if (f.themeId) {
+    const themeId = f.themeId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('case_themes')
+          .select('case_themes.case_id')
+          .whereRef('case_themes.case_id', '=', 'cases.id')
+          .where('case_themes.theme_id', '=', themeId),
+      ),
+    );
+  }
+  if (f.from) query = query.where('cases.received_local_date', '>=', f.from);
+  if (f.to) query = query.where('cases.received_local_date', '<=', f.to);
+  if (f.ids) query = query.where('cases.id', 'in', f.ids.length > 0 ? f.ids : ['']);
+  if (f.search) {
+    const pattern = `%${f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['cases.reference']), 'like', pattern),
+        eb(eb.fn('lower', ['cases.subject']), 'like', pattern),
+        eb(eb.fn('lower', ['cases.requester_name']), 'like', pattern),
+        eb(eb.fn('lower', ['cases.requester_email']), 'like', pattern),
+      ]),
+    );
+  }
+  return query;
+}
+
+export async function countCases(db: Executor, organisationId: string, f: CaseFilters): Promise<number> {
+  const row = await filtered(db, organisationId, f)
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow();
+  return toNumber(row.count);
+}
+
+/** Liste triée par échéance (les plus urgentes d'abord), puis par réception. */
+export async function listCases(db: Executor, organisationId: string, f: CaseFilters, limit: number, offset: number) {
+  return filtered(db, organisationId, f)
+    .leftJoin('services', 'services.id', 'cases.service_id')
+    .selectAll('cases')
+    .select('services.name as service_name')
+    .orderBy((eb) => eb.case().when('cases.due_date', 'is', null).then(1).else(0).end())
+    .orderBy('cases.due_date')
+    .orderBy('cases.received_local_date')
+    .orderBy('cases.reference')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Ce que les indicateurs lisent : aucune donnée personnelle. */
+export async function caseFactsBetween(db: Executor, organisationId: string, from: string, to: string) {
+  return db
+    .selectFrom('cases')
+    .select([
+      'id',
+      'reference',
+      'kind',
+      'channel',
+      'audience',
+      'target',
+      'received_local_date',
+      'answered_local_date',
+      'appointment_fixed_local_date',
+      'appointment_held_local_date',
+    ])
+    .where('organisation_id', '=', organisationId)
+    .where('received_local_date', '>=', from)
+    .where('received_local_date', '<=', to)
+    .execute();
+}
+
+export async function insertCaseEvents(db: Executor, rows: Insertable<CaseEventTable>[]) {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('case_events')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
+export async function listCaseEvents(db: Executor, caseId: string) {
+  return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('occurred_at').orderBy('id').execute();
+}
+
+export async function listThemes(db: Executor, organisationId: string) {
+  return db.selectFrom('themes').selectAll().where('organisation_id', '=', organisationId).orderBy('label').execute();
+}
+
+export async function insertThemes(db: Executor, rows: Insertable<ThemeTable>[]) {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('themes')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['organisation_id', 'label']).doNothing())
+    .execute();
+}
+
+export async function themesOfCases(db: Executor, caseIds: string[]) {
+  const rows: { case_id: string; theme_id: string; label: string }[] = [];
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const chunk = caseIds.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    rows.push(
+      ...(await db
+        .selectFrom('case_themes')
+        .innerJoin('themes', 'themes.id', 'case_themes.theme_id')
+        .select(['case_themes.case_id', 'case_themes.theme_id', 'themes.label'])
+        .where('case_themes.case_id', 'in', chunk)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+export async function replaceCaseThemes(db: Executor, caseId: string, themeIds: string[]) {
+  await db.deleteFrom('case_themes').where('case_id', '=', caseId).execute();
+  if (themeIds.length > 0)
+    await db
+      .insertInto('case_themes')
+      .values(themeIds.map((theme_id) => ({ case_id: caseId, theme_id })))
+      .execute();
+}
+
+export async function insertCaseThemes(db: Executor, rows: { case_id: string; theme_id: string }[]) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('case_themes')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
+}
+
+export async function deleteThemesOfCases(db: Executor, caseIds: string[]) {
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const chunk = caseIds.slice(i, i + 500);
+    if (chunk.length > 0) await db.deleteFrom('case_themes').where('case_id', 'in', chunk).execute();
+  }
+}

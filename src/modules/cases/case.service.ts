@@ -1,0 +1,446 @@
+import type { AppContext } from '../../shared/context.ts';
+import { AppError } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { validate } from '../../shared/validation.ts';
+import { type Actor, recordAudit } from '../audit/audit.service.ts';
+import { localDateOf, organisationCalendar } from '../calendar/calendar.service.ts';
+import { listPerimeter, listServices } from '../organisations/organisation.repository.ts';
+import { getOrganisation } from '../organisations/organisation.service.ts';
+import { listIndicators } from '../referentiel/referentiel.repository.ts';
+import {
+  type CaseFilters,
+  type CaseRow,
+  caseFactsBetween,
+  countCases,
+  findCase,
+  findCaseByReference,
+  insertCaseEvents,
+  insertCases,
+  insertThemes,
+  listCaseEvents,
+  listCases,
+  listThemes,
+  replaceCaseThemes,
+  reserveReferences,
+  themesOfCases,
+  updateCase,
+} from './case.repository.ts';
+import { answerSchema, appointmentSchema, newCaseSchema, reassignSchema, reclassifySchema } from './case.schemas.ts';
+import { dueDatesFor } from './deadline-rules.ts';
+import { parsePeriod } from './period.ts';
+import { type CaseFacts, computeRegisterIndicator, type IndicatorResult, registerIndicatorsFor } from './register-indicators.ts';
+import { type CaseChannel, type CaseKind, CHANNEL_LABELS, KIND_LABELS, type UpdateTarget } from './vocabulary.ts';
+
+/** Thèmes de départ, tirés des comités locaux des usagers de 2022 ; chaque préfecture les modifie. */
+export const DEFAULT_THEMES = [
+  'Délais de rendez-vous (étrangers)',
+  'Température de l’accueil',
+  'Manque d’agents',
+  'Signalétique',
+  'Site internet',
+  'Accueil téléphonique',
+  'Attente au guichet',
+  'Courtoisie des agents',
+  'Démarches en ligne (ANTS)',
+  'Confort et propreté des locaux',
+];
+
+export function formatReference(year: number, sequence: number): string {
+  return `${year}-${String(sequence).padStart(5, '0')}`;
+}
+
+/** Le calendrier de l'organisation et son département (fuseau, jours fériés, fermetures). */
+export async function organisationContext(ctx: AppContext, organisationId: string) {
+  const organisation = await getOrganisation(ctx, organisationId);
+  const resolved = await organisationCalendar(ctx, organisationId, organisation.department_code);
+  return { organisation, ...resolved };
+}
+
+/** Taxonomie des thèmes ; créée avec les thèmes de départ à la première lecture. */
+export async function themesOf(ctx: AppContext, organisationId: string) {
+  let themes = await listThemes(ctx.db, organisationId);
+  if (themes.length === 0) {
+    const now = ctx.clock.now().toISOString();
+    await insertThemes(
+      ctx.db,
+      DEFAULT_THEMES.map((label) => ({
+        id: newId(),
+        organisation_id: organisationId,
+        label,
+        archived_at: null,
+        created_at: now,
+      })),
+    );
+    themes = await listThemes(ctx.db, organisationId);
+  }
+  return themes;
+}
+
+function event(caseId: string, type: string, actor: Actor, summary: string, at: string, data?: unknown) {
+  return {
+    id: newId(),
+    case_id: caseId,
+    type,
+    actor_user_id: actor.userId,
+    actor_label: actor.label,
+    summary,
+    data_json: data === undefined ? null : JSON.stringify(data),
+    occurred_at: at,
+  };
+}
+
+function checkTarget(kind: CaseKind, target: UpdateTarget | undefined): UpdateTarget | null {
+  if (kind === 'update_request') {
+    if (!target)
+      throw new AppError('validation_failed', { target: 'Cible : indiquez svi (serveur vocal) ou website (site internet).' });
+    return target;
+  }
+  return null;
+}
+
+export async function createCase(ctx: AppContext, organisationId: string, input: unknown, actor: Actor): Promise<CaseRow> {
+  const data = validate(newCaseSchema, input);
+  const { department, calendar } = await organisationContext(ctx, organisationId);
+  const target = checkTarget(data.kind, data.target);
+  const received = localDateOf(data.receivedAt, department, 'receivedAt', 'Date de réception');
+  let deposit: string | null = null;
+  if (data.depositedAt) {
+    deposit = localDateOf(data.depositedAt, department, 'depositedAt', 'Date de dépôt');
+    if (deposit > received)
+      throw new AppError('validation_failed', { depositedAt: 'Date de dépôt : elle ne peut pas suivre la relève de l’urne.' });
+  }
+  if (data.serviceId && !(await listServices(ctx.db, organisationId)).some((s) => s.id === data.serviceId)) {
+    throw new AppError('validation_failed', { serviceId: 'Service inconnu.' });
+  }
+  const themes = await themesOf(ctx, organisationId);
+  if (data.themeIds.some((id) => !themes.some((t) => t.id === id)))
+    throw new AppError('validation_failed', { themeIds: 'Thème inconnu.' });
+  const dues = dueDatesFor(data.kind, data.channel, received, (r, n) => calendar.dueDate(r, n));
+  const now = ctx.clock.now().toISOString();
+  const id = newId();
+  const year = Number(received.slice(0, 4));
+  let row: CaseRow | undefined;
+  await ctx.db.transaction().execute(async (trx) => {
+    // Un dossier importé peut porter une référence de la forme de Vigie : on saute les numéros pris.
+    let sequence = await reserveReferences(trx, organisationId, year, 1);
+    while (await findCaseByReference(trx, organisationId, formatReference(year, sequence))) {
+      sequence = await reserveReferences(trx, organisationId, year, 1);
+    }
+    row = {
+      id,
+      organisation_id: organisationId,
+      reference: formatReference(year, sequence),
+      kind: data.kind,
+      channel: data.channel,
+      audience: data.audience,
+      target,
+      service_id: data.serviceId ?? null,
+      status: 'received',
+      received_at: data.receivedAt,
+      received_local_date: received,
+      deposit_local_date: deposit,
+      due_date: dues.answer,
+      appointment_fixed_due: dues.appointmentFixed,
+      appointment_held_due: dues.appointmentHeld,
+      appointment_fixed_local_date: null,
+      appointment_held_local_date: null,
+      requester_name: data.requesterName ?? null,
+      requester_email: data.requesterEmail ?? null,
+      requester_address: data.requesterAddress ?? null,
+      subject: data.subject ?? null,
+      body: data.body ?? null,
+      answered_at: null,
+      answered_local_date: null,
+      answer_channel: null,
+      answer_text: null,
+      follow_up: null,
+      closed_at: null,
+      personal_data_erased_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertCases(trx, [row]);
+    await replaceCaseThemes(trx, id, data.themeIds);
+    await insertCaseEvents(trx, [
+      event(
+        id,
+        'received',
+        actor,
+        `${KIND_LABELS[data.kind]} reçue par ${CHANNEL_LABELS[data.channel].toLowerCase()} le ${received}${dues.answer ? `, échéance le ${dues.answer}` : ''}`,
+        now,
+      ),
+    ]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: 'case.created',
+      entityType: 'case',
+      entityId: id,
+      summary: `Dossier ${row.reference} enregistré`,
+      after: {
+        reference: row.reference,
+        kind: row.kind,
+        channel: row.channel,
+        receivedLocalDate: received,
+        dueDate: dues.answer,
+      },
+    });
+  });
+  if (!row) throw new AppError('internal');
+  return row;
+}
+
+async function existingCase(ctx: AppContext, organisationId: string, caseId: string): Promise<CaseRow> {
+  const row = await findCase(ctx.db, organisationId, caseId);
+  if (!row) throw new AppError('not_found', {}, 'Dossier introuvable.');
+  return row;
+}
+
+export async function recordAnswer(ctx: AppContext, organisationId: string, caseId: string, input: unknown, actor: Actor) {
+  const data = validate(answerSchema, input);
+  const row = await existingCase(ctx, organisationId, caseId);
+  const { department, calendar } = await organisationContext(ctx, organisationId);
+  const answered = localDateOf(data.answeredAt, department, 'answeredAt', 'Date de réponse');
+  if (answered < row.received_local_date) {
+    throw new AppError('answer_before_receipt', {
+      answeredAt: `Date de réponse : elle précède la réception (${row.received_local_date}).`,
+    });
+  }
+  const delay = calendar.delay(row.received_local_date, answered);
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateCase(trx, organisationId, caseId, {
+      status: 'answered',
+      answered_at: data.answeredAt,
+      answered_local_date: answered,
+      answer_channel: data.answerChannel,
+      answer_text: data.answerText ?? null,
+      follow_up: data.followUp ?? row.follow_up,
+      updated_at: now,
+    });
+    await insertCaseEvents(trx, [
+      event(
+        caseId,
+        'answered',
+        actor,
+        `Réponse par ${CHANNEL_LABELS[data.answerChannel].toLowerCase()} le ${answered} (délai : ${delay} jour${delay > 1 ? 's' : ''} ouvré${delay > 1 ? 's' : ''})`,
+        now,
+      ),
+    ]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: 'case.answered',
+      entityType: 'case',
+      entityId: caseId,
+      summary: `Réponse au dossier ${row.reference}`,
+      before: { status: row.status, answeredLocalDate: row.answered_local_date },
+      after: { status: 'answered', answeredLocalDate: answered, delay },
+    });
+  });
+  return { delay, answeredLocalDate: answered };
+}
+
+/** Requalification : nature, canal, public ; les échéances sont recalculées. */
+export async function reclassifyCase(ctx: AppContext, organisationId: string, caseId: string, input: unknown, actor: Actor) {
+  const data = validate(reclassifySchema, input);
+  const row = await existingCase(ctx, organisationId, caseId);
+  const { calendar } = await organisationContext(ctx, organisationId);
+  const target = checkTarget(data.kind, data.target);
+  const dues = dueDatesFor(data.kind, data.channel, row.received_local_date, (r, n) => calendar.dueDate(r, n));
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateCase(trx, organisationId, caseId, {
+      kind: data.kind,
+      channel: data.channel,
+      audience: data.audience,
+      target,
+      due_date: dues.answer,
+      appointment_fixed_due: dues.appointmentFixed,
+      appointment_held_due: dues.appointmentHeld,
+      updated_at: now,
+    });
+    await insertCaseEvents(trx, [
+      event(
+        caseId,
+        'reclassified',
+        actor,
+        `Requalifié : ${KIND_LABELS[row.kind]} → ${KIND_LABELS[data.kind]}, ${CHANNEL_LABELS[row.channel].toLowerCase()} → ${CHANNEL_LABELS[data.channel].toLowerCase()}${data.reason ? ` (${data.reason})` : ''}`,
+        now,
+      ),
+    ]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: 'case.reclassified',
+      entityType: 'case',
+      entityId: caseId,
+      summary: `Dossier ${row.reference} requalifié`,
+      before: { kind: row.kind, channel: row.channel, audience: row.audience, dueDate: row.due_date },
+      after: { kind: data.kind, channel: data.channel, audience: data.audience, dueDate: dues.answer },
+    });
+  });
+}
+
+/** Réaffectation à un autre service ; « réorienté » quand le dossier part vers le service compétent. */
+export async function reassignCase(ctx: AppContext, organisationId: string, caseId: string, input: unknown, actor: Actor) {
+  const data = validate(reassignSchema, input);
+  const row = await existingCase(ctx, organisationId, caseId);
+  const services = await listServices(ctx.db, organisationId);
+  const service = services.find((s) => s.id === data.serviceId);
+  if (!service) throw new AppError('validation_failed', { serviceId: 'Service inconnu.' });
+  const previous = services.find((s) => s.id === row.service_id);
+  const now = ctx.clock.now().toISOString();
+  const status = data.reorient && row.status !== 'answered' && row.status !== 'closed' ? 'reoriented' : row.status;
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateCase(trx, organisationId, caseId, { service_id: service.id, status, updated_at: now });
+    await insertCaseEvents(trx, [
+      event(
+        caseId,
+        data.reorient ? 'reoriented' : 'reassigned',
+        actor,
+        `${data.reorient ? 'Réorienté' : 'Réaffecté'} : ${previous?.name ?? 'aucun service'} → ${service.name}${data.note ? ` (${data.note})` : ''}`,
+        now,
+      ),
+    ]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: data.reorient ? 'case.reoriented' : 'case.reassigned',
+      entityType: 'case',
+      entityId: caseId,
+      summary: `Dossier ${row.reference} confié à ${service.name}`,
+      before: { serviceId: row.service_id, status: row.status },
+      after: { serviceId: service.id, status },
+    });
+  });
+}
+
+/** Rendez-vous d'élu : date à laquelle le rendez-vous a été fixé, puis date où il s'est tenu. */
+export async function recordAppointment(ctx: AppContext, organisationId: string, caseId: string, input: unknown, actor: Actor) {
+  const data = validate(appointmentSchema, input);
+  const row = await existingCase(ctx, organisationId, caseId);
+  if (row.kind !== 'elected_official_appointment')
+    throw new AppError('validation_failed', { fixedAt: 'Ce dossier n’est pas une demande de rendez-vous.' });
+  const { department } = await organisationContext(ctx, organisationId);
+  const fixed = data.fixedAt
+    ? localDateOf(data.fixedAt, department, 'fixedAt', 'Date de fixation')
+    : row.appointment_fixed_local_date;
+  const held = data.heldAt
+    ? localDateOf(data.heldAt, department, 'heldAt', 'Date du rendez-vous')
+    : row.appointment_held_local_date;
+  for (const [field, value] of [
+    ['fixedAt', fixed],
+    ['heldAt', held],
+  ] as const) {
+    if (value && value < row.received_local_date)
+      throw new AppError('answer_before_receipt', { [field]: `Cette date précède la réception (${row.received_local_date}).` });
+  }
+  if (fixed && held && held < fixed)
+    throw new AppError('validation_failed', { heldAt: 'Le rendez-vous ne peut pas précéder le jour où il a été fixé.' });
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateCase(trx, organisationId, caseId, {
+      appointment_fixed_local_date: fixed,
+      appointment_held_local_date: held,
+      status: held ? 'answered' : row.status === 'received' ? 'in_progress' : row.status,
+      answered_local_date: held ?? row.answered_local_date,
+      updated_at: now,
+    });
+    await insertCaseEvents(trx, [
+      event(caseId, 'appointment', actor, `Rendez-vous : fixé le ${fixed ?? '—'}, tenu le ${held ?? '—'}`, now),
+    ]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: 'case.appointment',
+      entityType: 'case',
+      entityId: caseId,
+      summary: `Rendez-vous du dossier ${row.reference}`,
+      after: { fixed, held },
+    });
+  });
+}
+
+export async function closeCase(ctx: AppContext, organisationId: string, caseId: string, actor: Actor) {
+  const row = await existingCase(ctx, organisationId, caseId);
+  if (row.status === 'closed') return;
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateCase(trx, organisationId, caseId, { status: 'closed', closed_at: now, updated_at: now });
+    await insertCaseEvents(trx, [event(caseId, 'closed', actor, 'Dossier clos', now)]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId,
+      actor,
+      action: 'case.closed',
+      entityType: 'case',
+      entityId: caseId,
+      summary: `Dossier ${row.reference} clos`,
+      before: { status: row.status },
+      after: { status: 'closed' },
+    });
+  });
+}
+
+export async function caseDetail(ctx: AppContext, organisationId: string, caseId: string) {
+  const row = await existingCase(ctx, organisationId, caseId);
+  const [events, themes] = await Promise.all([listCaseEvents(ctx.db, caseId), themesOfCases(ctx.db, [caseId])]);
+  return { case: row, events, themes: themes.map((t) => ({ id: t.theme_id, label: t.label })) };
+}
+
+export async function searchCases(ctx: AppContext, organisationId: string, filters: CaseFilters, page: number, pageSize: number) {
+  const total = await countCases(ctx.db, organisationId, filters);
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const current = Math.min(Math.max(1, page), pageCount);
+  const rows = await listCases(ctx.db, organisationId, filters, pageSize, (current - 1) * pageSize);
+  return { total, page: current, pageCount, rows };
+}
+
+export interface IndicatorValue extends IndicatorResult {
+  label: string;
+  period: string;
+  asOf: string;
+}
+
+/**
+ * Indicateurs du registre pour une période à une date d'arrêté, selon le périmètre de l'organisation
+ * (module 4 compris s'il y est), avec les dossiers derrière chaque valeur.
+ */
+export async function registerIndicators(
+  ctx: AppContext,
+  organisationId: string,
+  periodText: string,
+  asOfText: string,
+): Promise<IndicatorValue[]> {
+  const period = parsePeriod(periodText);
+  if (!period) {
+    throw new AppError('validation_failed', {
+      period: `Période : « ${periodText} » attendue sous la forme 2026-03 (mois), 2026-Q1 (trimestre) ou 2026 (année).`,
+    });
+  }
+  const { department, calendar } = await organisationContext(ctx, organisationId);
+  const asOf = localDateOf(asOfText, department, 'asOf', 'Date d’arrêté');
+  const [perimeter, labels, rows] = await Promise.all([
+    listPerimeter(ctx.db, organisationId),
+    listIndicators(ctx.db),
+    caseFactsBetween(ctx.db, organisationId, period.start, period.end),
+  ]);
+  const facts: CaseFacts[] = rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    kind: r.kind,
+    channel: r.channel as CaseChannel,
+    audience: r.audience,
+    target: r.target,
+    receivedLocalDate: r.received_local_date,
+    answeredLocalDate: r.answered_local_date,
+    appointmentFixedLocalDate: r.appointment_fixed_local_date,
+    appointmentHeldLocalDate: r.appointment_held_local_date,
+  }));
+  return registerIndicatorsFor(perimeter).map((definition) => ({
+    ...computeRegisterIndicator(definition, facts, period, asOf, calendar),
+    label: labels.find((l) => l.key === definition.key)?.label ?? definition.key,
+    period: period.key,
+    asOf,
+  }));
+}
