@@ -46,7 +46,7 @@ export interface ImportSummary {
 /** Erreur d'import : aucune ligne écrite ; chaque ligne fautive avec son numéro et sa raison. */
 export function importError(errors: LineError[]): AppError {
   const fields: Record<string, string> = {};
-  for (const error of errors.slice(0, 200)) fields[`ligne ${error.line}`] = error.message;
+  for (const error of errors.slice(0, 200)) fields[`ligne ${error.line}`] = `ligne ${error.line} : ${error.message}`;
   if (errors.length > 200) fields.suite = `… et ${errors.length - 200} autres lignes en erreur.`;
   return new AppError('import_failed', fields);
 }
