@@ -10,6 +10,7 @@ import type { SchoolHolidayDataVersionTable, SchoolHolidayPeriodTable } from '..
 import type {
   CaseAttachmentTable,
   CaseEventTable,
+  CaseImportTable,
   CaseReferenceCounterTable,
   CaseTable,
   CaseThemeTable,
@@ -59,4 +60,5 @@ export interface Database {
   case_events: CaseEventTable;
   case_attachments: CaseAttachmentTable;
   case_reference_counters: CaseReferenceCounterTable;
+  case_imports: CaseImportTable;
 }

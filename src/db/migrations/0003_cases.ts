@@ -26,6 +26,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('case_reference_counters_pk', ['organisation_id', 'year'])
     .execute();
 
+  // Un import est une ligne ici, pas un événement par dossier : l'historique d'un dossier importé
+  // l'affiche à partir de cette ligne.
+  await db.schema
+    .createTable('case_imports')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+    .addColumn('file_name', 'text')
+    .addColumn('actor_user_id', 'text')
+    .addColumn('actor_label', 'text', (c) => c.notNull())
+    .addColumn('created_count', 'integer', (c) => c.notNull())
+    .addColumn('updated_count', 'integer', (c) => c.notNull())
+    .addColumn('occurred_at', 'text', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('cases')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -52,9 +66,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('body', 'text')
     .addColumn('answered_at', 'text')
     .addColumn('answered_local_date', 'text')
+    .addColumn('answer_delay', 'integer')
     .addColumn('answer_channel', 'text')
     .addColumn('answer_text', 'text')
     .addColumn('follow_up', 'text')
+    .addColumn('import_id', 'text')
     .addColumn('closed_at', 'text')
     .addColumn('personal_data_erased_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -70,7 +86,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('cases_indicators')
     .on('cases')
-    .columns(['organisation_id', 'received_local_date', 'kind', 'channel', 'audience', 'target', 'answered_local_date'])
+    .columns([
+      'organisation_id',
+      'received_local_date',
+      'kind',
+      'channel',
+      'audience',
+      'target',
+      'answered_local_date',
+      'due_date',
+      'answer_delay',
+    ])
     .execute();
   await db.schema
     .createIndex('cases_queue')
@@ -113,7 +139,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['case_attachments', 'case_events', 'case_themes', 'cases', 'case_reference_counters', 'themes']) {
+  for (const table of [
+    'case_attachments',
+    'case_events',
+    'case_themes',
+    'cases',
+    'case_imports',
+    'case_reference_counters',
+    'themes',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

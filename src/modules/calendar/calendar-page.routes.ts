@@ -7,6 +7,7 @@ import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { validate } from '../../shared/validation.ts';
 import { actorOf } from '../accounts/viewer.ts';
+import { recomputeAnswerDelays } from '../cases/case.service.ts';
 import { listClosureDays } from '../organisations/organisation.repository.ts';
 import { addClosureDay, removeClosureDay } from '../organisations/organisation.service.ts';
 import { yearSchema } from './calendar.schemas.ts';
@@ -58,7 +59,12 @@ export function calendarPageRoutes(app: FastifyInstance, ctx: AppContext): void 
     const year = Number((text(body, 'date') ?? '').slice(0, 4));
     const shownYear = year >= 2000 && year <= 2100 ? year : Number(ctx.clock.now().toISOString().slice(0, 4));
     const result = await handleForm(
-      () => addClosureDay(ctx, organisationIdOf(request), body, actorOf(viewerOf(request))),
+      async () => {
+        const organisationId = organisationIdOf(request);
+        const closure = await addClosureDay(ctx, organisationId, body, actorOf(viewerOf(request)));
+        await recomputeAnswerDelays(ctx, organisationId, closure.date);
+        return closure;
+      },
       (error, fields, status) => show(request, reply, shownYear, { error, fields, values: body }, status),
     );
     if (!result.ok) return result.response;
@@ -70,6 +76,7 @@ export function calendarPageRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.post<{ Params: { id: string } }>('/calendrier/fermetures/:id/supprimer', { config: ADMIN }, async (request, reply) => {
     const removed = await removeClosureDay(ctx, organisationIdOf(request), request.params.id, actorOf(viewerOf(request)));
+    await recomputeAnswerDelays(ctx, organisationIdOf(request), removed.date);
     return redirectWithFlash(reply, `/calendrier?annee=${removed.date.slice(0, 4)}#fermetures`, {
       type: 'success',
       message: `Jour de fermeture du ${removed.date} supprimé.`,

@@ -180,7 +180,21 @@ export async function importCases(
   summary.unchanged = planned.length - creates.length - updates.length;
   if (options.dryRun) return summary;
 
+  const importId = newId();
   await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('case_imports')
+      .values({
+        id: importId,
+        organisation_id: organisationId,
+        file_name: options.fileName ?? null,
+        actor_user_id: actor.userId,
+        actor_label: actor.label,
+        created_count: creates.length,
+        updated_count: updates.length,
+        occurred_at: now,
+      })
+      .execute();
     for (const name of newServices) {
       const service = {
         id: newId(),
@@ -239,9 +253,11 @@ export async function importCases(
         body: null,
         answered_at: row.answeredAt,
         answered_local_date: answered,
+        answer_delay: answered ? calendar.delay(received, answered) : null,
         answer_channel: null,
         answer_text: null,
         follow_up: null,
+        import_id: importId,
         closed_at: null,
         personal_data_erased_at: null,
         created_at: now,
@@ -251,18 +267,8 @@ export async function importCases(
         const themeId = themeIds.get(theme.toLowerCase());
         if (themeId) themeRows.push({ case_id: id, theme_id: themeId });
       }
-      events.push({
-        id: newId(),
-        case_id: id,
-        type: 'imported',
-        actor_user_id: actor.userId,
-        actor_label: actor.label,
-        summary: `Importé${options.fileName ? ` depuis ${options.fileName}` : ''} (ligne ${row.line})`,
-        data_json: null,
-        occurred_at: now,
-      });
     }
-    await insertCases(trx, caseRows);
+    await insertCases(trx, caseRows, ctx.engine);
     await insertCaseThemes(trx, themeRows);
     await deleteThemesOfCases(
       trx,
@@ -275,6 +281,7 @@ export async function importCases(
       await updateCase(trx, organisationId, current.id, {
         answered_at: plan.row.answeredAt,
         answered_local_date: plan.answered,
+        answer_delay: plan.answered ? calendar.delay(plan.received, plan.answered) : null,
         status: plan.answered
           ? current.status === 'closed'
             ? 'closed'

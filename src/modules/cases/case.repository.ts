@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/types.ts';
 import { toNumber } from '../../db/types.ts';
 import type { CaseEventTable, CaseTable, ThemeTable } from './case.table.ts';
@@ -29,8 +29,25 @@ export async function reserveReferences(db: Executor, organisationId: string, ye
   return Number(row.last_value) - count + 1;
 }
 
-export async function insertCases(db: Executor, rows: Insertable<CaseTable>[]) {
-  // Par paquets : SQLite limite le nombre de paramètres d'une instruction.
+export async function insertCases(db: Executor, rows: Insertable<CaseTable>[], engine: 'sqlite' | 'postgres' = 'postgres') {
+  const first = rows[0];
+  if (!first) return;
+  if (engine === 'sqlite') {
+    // SQLite, dans le processus : une instruction préparée une fois puis rejouée ligne à ligne est
+    // plus rapide que de compiler de grands INSERT à plusieurs lignes.
+    const columns = Object.keys(first) as (keyof CaseTable)[];
+    const compiled = db.insertInto('cases').values(first).compile();
+    for (const row of rows) {
+      await db.executeQuery(
+        CompiledQuery.raw(
+          compiled.sql,
+          columns.map((c) => (row as Record<string, unknown>)[c] ?? null),
+        ),
+      );
+    }
+    return;
+  }
+  // PostgreSQL : par paquets, pour limiter les allers-retours (et le nombre de paramètres).
   for (let i = 0; i < rows.length; i += 500) {
     await db
       .insertInto('cases')
@@ -160,6 +177,7 @@ export async function caseFactsBetween(db: Executor, organisationId: string, fro
       'answered_local_date',
       'appointment_fixed_local_date',
       'appointment_held_local_date',
+      'answer_delay',
     ])
     .where('organisation_id', '=', organisationId)
     .where('received_local_date', '>=', from)
@@ -233,4 +251,83 @@ export async function deleteThemesOfCases(db: Executor, caseIds: string[]) {
     const chunk = caseIds.slice(i, i + 500);
     if (chunk.length > 0) await db.deleteFrom('case_themes').where('case_id', 'in', chunk).execute();
   }
+}
+
+/**
+ * Agrégats par mois, nature, canal, public et cible à une date d'arrêté : répondus (et somme des
+ * délais), répondus dans le délai de leur nature et canal, sans réponse échus ou en attente.
+ * Les rendez-vous d'élus, peu nombreux, sont calculés à part dossier par dossier.
+ */
+export async function caseGroupsBetween(db: Executor, organisationId: string, from: string, to: string, asOf: string) {
+  const answered = sql<boolean>`(answered_local_date is not null and answered_local_date <= ${asOf})`;
+  const open = sql<boolean>`(answered_local_date is null or answered_local_date > ${asOf})`;
+  const allowed = sql`case when kind = 'update_request' then 3 when channel in ('email', 'web_form') then 5 else 10 end`;
+  const rows = await db
+    .selectFrom('cases')
+    .select([
+      'received_local_date',
+      'kind',
+      'channel',
+      'audience',
+      'target',
+      sql<number>`sum(case when ${answered} then 1 else 0 end)`.as('answered'),
+      sql<number>`sum(case when ${answered} then answer_delay else 0 end)`.as('delay_sum'),
+      sql<number>`sum(case when ${answered} and answer_delay <= ${allowed} then 1 else 0 end)`.as('met'),
+      sql<number>`sum(case when ${open} and due_date < ${asOf} then 1 else 0 end)`.as('overdue'),
+      sql<number>`sum(case when ${open} and due_date >= ${asOf} then 1 else 0 end)`.as('pending'),
+    ])
+    .where('organisation_id', '=', organisationId)
+    .where('received_local_date', '>=', from)
+    .where('received_local_date', '<=', to)
+    .where('kind', '!=', 'elected_official_appointment')
+    // Grouper dans l'ordre de l'index couvrant évite un tri : les jours sont repliés en mois ensuite.
+    .groupBy(['received_local_date', 'kind', 'channel', 'audience', 'target'])
+    .execute();
+  return rows.map((r) => ({
+    month: r.received_local_date.slice(0, 7),
+    kind: r.kind,
+    channel: r.channel,
+    audience: r.audience,
+    target: r.target,
+    answered: toNumber(r.answered),
+    delaySum: toNumber(r.delay_sum),
+    met: toNumber(r.met),
+    overdue: toNumber(r.overdue),
+    pending: toNumber(r.pending),
+  }));
+}
+
+export async function appointmentFactsBetween(db: Executor, organisationId: string, from: string, to: string) {
+  return db
+    .selectFrom('cases')
+    .select([
+      'id',
+      'reference',
+      'kind',
+      'channel',
+      'audience',
+      'target',
+      'received_local_date',
+      'answered_local_date',
+      'appointment_fixed_local_date',
+      'appointment_held_local_date',
+      'answer_delay',
+    ])
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'elected_official_appointment')
+    .where('received_local_date', '>=', from)
+    .where('received_local_date', '<=', to)
+    .execute();
+}
+
+/** Délais des réponses dont l'intervalle contient `date` (un jour de fermeture ajouté ou retiré). */
+export async function answeredAround(db: Executor, organisationId: string, date: string) {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'received_local_date', 'answered_local_date', 'answer_delay'])
+    .where('organisation_id', '=', organisationId)
+    .where('answered_local_date', 'is not', null)
+    .where('received_local_date', '<', date)
+    .where('answered_local_date', '>=', date)
+    .execute();
 }

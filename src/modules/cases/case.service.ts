@@ -8,9 +8,12 @@ import { listPerimeter, listServices } from '../organisations/organisation.repos
 import { getOrganisation } from '../organisations/organisation.service.ts';
 import { listIndicators } from '../referentiel/referentiel.repository.ts';
 import {
+  answeredAround,
+  appointmentFactsBetween,
   type CaseFilters,
   type CaseRow,
   caseFactsBetween,
+  caseGroupsBetween,
   countCases,
   findCase,
   findCaseByReference,
@@ -27,8 +30,16 @@ import {
 } from './case.repository.ts';
 import { answerSchema, appointmentSchema, newCaseSchema, reassignSchema, reclassifySchema } from './case.schemas.ts';
 import { dueDatesFor } from './deadline-rules.ts';
-import { parsePeriod } from './period.ts';
-import { type CaseFacts, computeRegisterIndicator, type IndicatorResult, registerIndicatorsFor } from './register-indicators.ts';
+import { monthsOf, type Period, parsePeriod } from './period.ts';
+import {
+  type CaseFacts,
+  computeRegisterIndicator,
+  type IndicatorResult,
+  type IndicatorSummary,
+  indicatorFromGroups,
+  type RegisterIndicatorDefinition,
+  registerIndicatorsFor,
+} from './register-indicators.ts';
 import { type CaseChannel, type CaseKind, CHANNEL_LABELS, KIND_LABELS, type UpdateTarget } from './vocabulary.ts';
 
 /** Thèmes de départ, tirés des comités locaux des usagers de 2022 ; chaque préfecture les modifie. */
@@ -151,9 +162,11 @@ export async function createCase(ctx: AppContext, organisationId: string, input:
       body: data.body ?? null,
       answered_at: null,
       answered_local_date: null,
+      answer_delay: null,
       answer_channel: null,
       answer_text: null,
       follow_up: null,
+      import_id: null,
       closed_at: null,
       personal_data_erased_at: null,
       created_at: now,
@@ -213,6 +226,7 @@ export async function recordAnswer(ctx: AppContext, organisationId: string, case
       status: 'answered',
       answered_at: data.answeredAt,
       answered_local_date: answered,
+      answer_delay: delay,
       answer_channel: data.answerChannel,
       answer_text: data.answerText ?? null,
       follow_up: data.followUp ?? row.follow_up,
@@ -322,7 +336,7 @@ export async function recordAppointment(ctx: AppContext, organisationId: string,
   const row = await existingCase(ctx, organisationId, caseId);
   if (row.kind !== 'elected_official_appointment')
     throw new AppError('validation_failed', { fixedAt: 'Ce dossier n’est pas une demande de rendez-vous.' });
-  const { department } = await organisationContext(ctx, organisationId);
+  const { department, calendar } = await organisationContext(ctx, organisationId);
   const fixed = data.fixedAt
     ? localDateOf(data.fixedAt, department, 'fixedAt', 'Date de fixation')
     : row.appointment_fixed_local_date;
@@ -345,6 +359,7 @@ export async function recordAppointment(ctx: AppContext, organisationId: string,
       appointment_held_local_date: held,
       status: held ? 'answered' : row.status === 'received' ? 'in_progress' : row.status,
       answered_local_date: held ?? row.answered_local_date,
+      answer_delay: held ? calendar.delay(row.received_local_date, held) : row.answer_delay,
       updated_at: now,
     });
     await insertCaseEvents(trx, [
@@ -436,6 +451,7 @@ export async function registerIndicators(
     answeredLocalDate: r.answered_local_date,
     appointmentFixedLocalDate: r.appointment_fixed_local_date,
     appointmentHeldLocalDate: r.appointment_held_local_date,
+    answerDelay: r.answer_delay,
   }));
   return registerIndicatorsFor(perimeter).map((definition) => ({
     ...computeRegisterIndicator(definition, facts, period, asOf, calendar),
@@ -443,4 +459,82 @@ export async function registerIndicators(
     period: period.key,
     asOf,
   }));
+}
+
+export interface IndicatorTableRow {
+  key: string;
+  label: string;
+  unit: 'percent' | 'working_days';
+  /** Une valeur par mois, puis celle de toute la période (recalculée, jamais une moyenne de taux). */
+  months: IndicatorSummary[];
+  total: IndicatorSummary;
+}
+
+/**
+ * Le tableau mensuel des indicateurs du registre (celui des CLU) : une lecture agrégée de la période
+ * entière, puis chaque mois et le total à partir des agrégats.
+ */
+export async function registerIndicatorTable(ctx: AppContext, organisationId: string, periodText: string, asOfText: string) {
+  const period = parsePeriod(periodText);
+  if (!period) {
+    throw new AppError('validation_failed', {
+      period: `Période : « ${periodText} » attendue sous la forme 2026-03 (mois), 2026-Q1 (trimestre) ou 2026 (année).`,
+    });
+  }
+  const { department, calendar } = await organisationContext(ctx, organisationId);
+  const asOf = localDateOf(asOfText, department, 'asOf', 'Date d’arrêté');
+  const [perimeter, labels, groups, appointments] = await Promise.all([
+    listPerimeter(ctx.db, organisationId),
+    listIndicators(ctx.db),
+    caseGroupsBetween(ctx.db, organisationId, period.start, period.end, asOf),
+    appointmentFactsBetween(ctx.db, organisationId, period.start, period.end),
+  ]);
+  const appointmentFacts: CaseFacts[] = appointments.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    kind: r.kind,
+    channel: r.channel as CaseChannel,
+    audience: r.audience,
+    target: r.target,
+    receivedLocalDate: r.received_local_date,
+    answeredLocalDate: r.answered_local_date,
+    appointmentFixedLocalDate: r.appointment_fixed_local_date,
+    appointmentHeldLocalDate: r.appointment_held_local_date,
+    answerDelay: r.answer_delay,
+  }));
+  const months = monthsOf(period);
+  const valueFor = (definition: RegisterIndicatorDefinition, p: Period) => {
+    if (definition.milestone === 'answer') return indicatorFromGroups(definition, groups, p, asOf);
+    const { cases, ...rest } = computeRegisterIndicator(definition, appointmentFacts, p, asOf, calendar);
+    return { ...rest, pending: cases.pending.length };
+  };
+  const rows: IndicatorTableRow[] = registerIndicatorsFor(perimeter).map((definition) => ({
+    key: definition.key,
+    label: labels.find((l) => l.key === definition.key)?.label ?? definition.key,
+    unit: definition.unit,
+    months: months.map((m) => valueFor(definition, m)),
+    total: valueFor(definition, period),
+  }));
+  return { period, months, asOf, rows };
+}
+
+/**
+ * Un jour de fermeture ajouté ou retiré change le délai des réponses qui l'enjambent : on les
+ * recalcule (les échéances annoncées aux usagers, elles, restent celles de la réception).
+ */
+export async function recomputeAnswerDelays(ctx: AppContext, organisationId: string, date: string): Promise<number> {
+  const { calendar } = await organisationContext(ctx, organisationId);
+  const rows = await answeredAround(ctx.db, organisationId, date);
+  let changed = 0;
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const row of rows) {
+      if (!row.answered_local_date) continue;
+      const delay = calendar.delay(row.received_local_date, row.answered_local_date);
+      if (delay !== row.answer_delay) {
+        await updateCase(trx, organisationId, row.id, { answer_delay: delay });
+        changed++;
+      }
+    }
+  });
+  return changed;
 }

@@ -28,10 +28,14 @@ export interface CaseTable {
   body: string | null;
   answered_at: string | null;
   answered_local_date: string | null;
+  /** Délai de la réponse en jours ouvrés, calculé à l'enregistrement de la réponse (délai moyen). */
+  answer_delay: number | null;
   answer_channel: CaseChannel | null;
   answer_text: string | null;
   /** « Suites données » d'une réclamation ou d'une suggestion. */
   follow_up: string | null;
+  /** L'import qui a créé le dossier (son historique commence par lui). */
+  import_id: string | null;
   closed_at: string | null;
   personal_data_erased_at: string | null;
   created_at: string;
@@ -76,4 +80,15 @@ export interface CaseReferenceCounterTable {
   organisation_id: string;
   year: number;
   last_value: number;
+}
+
+export interface CaseImportTable {
+  id: string;
+  organisation_id: string;
+  file_name: string | null;
+  actor_user_id: string | null;
+  actor_label: string;
+  created_count: number;
+  updated_count: number;
+  occurred_at: string;
 }

@@ -104,6 +104,8 @@ export interface CaseFacts {
   answeredLocalDate: string | null;
   appointmentFixedLocalDate: string | null;
   appointmentHeldLocalDate: string | null;
+  /** Délai enregistré avec la réponse ; recalculé ici s'il manque. */
+  answerDelay?: number | null;
 }
 
 export interface CalendarPort {
@@ -164,7 +166,10 @@ export function computeRegisterIndicator(
     // Une réponse postérieure à la date d'arrêté n'existe pas encore à cette date.
     const done = raw !== null && raw <= asOf ? raw : null;
     if (done !== null) {
-      const delay = calendar.delay(facts.receivedLocalDate, done);
+      const delay =
+        definition.milestone === 'answer' && facts.answerDelay != null
+          ? facts.answerDelay
+          : calendar.delay(facts.receivedLocalDate, done);
       answered++;
       delaySum += delay;
       (delay <= definition.workingDays ? met : missed).push(facts.id);
@@ -204,4 +209,78 @@ export function computeRegisterIndicator(
 /** Indicateurs du périmètre : module 1 toujours, module 4 s'il y est. */
 export function registerIndicatorsFor(perimeter: readonly number[]): RegisterIndicatorDefinition[] {
   return REGISTER_INDICATORS.filter((d) => perimeter.includes(d.module));
+}
+
+/** Agrégat SQL d'un groupe de dossiers (mois, nature, canal, public, cible) à une date d'arrêté. */
+export interface CaseGroup {
+  month: string;
+  kind: CaseKind;
+  channel: CaseChannel;
+  audience: Audience;
+  target: UpdateTarget | null;
+  /** Répondus à la date d'arrêté, avec la somme de leurs délais. */
+  answered: number;
+  delaySum: number;
+  /** Répondus dans le délai de la nature et du canal (3, 5 ou 10 jours ouvrés). */
+  met: number;
+  /** Sans réponse à la date d'arrêté, échéance dépassée / pas encore échue. */
+  overdue: number;
+  pending: number;
+}
+
+/**
+ * Valeur d'un indicateur (hors rendez-vous) à partir des agrégats : mêmes règles que
+ * `computeRegisterIndicator`, sans lire les dossiers un à un (tableau mensuel sur une année).
+ */
+/** Une valeur sans la liste des dossiers, avec le nombre d'« en attente » (tableaux). */
+export type IndicatorSummary = Omit<IndicatorResult, 'cases'> & { pending: number };
+
+export function indicatorFromGroups(
+  definition: RegisterIndicatorDefinition,
+  groups: readonly CaseGroup[],
+  period: Period,
+  asOf: string,
+): IndicatorSummary {
+  let met = 0;
+  let missed = 0;
+  let pending = 0;
+  let answered = 0;
+  let delaySum = 0;
+  for (const g of groups) {
+    const first = `${g.month}-01`;
+    if (first < period.start || first > period.end) continue;
+    if (!definition.kinds.includes(g.kind)) continue;
+    if (definition.channels !== null && !definition.channels.includes(g.channel)) continue;
+    if (definition.audience !== null && g.audience !== definition.audience) continue;
+    if (definition.target !== null && g.target !== definition.target) continue;
+    met += g.met;
+    missed += g.answered - g.met + g.overdue;
+    pending += g.pending;
+    answered += g.answered;
+    delaySum += g.delaySum;
+  }
+  const provisional = asOf <= period.end || pending > 0;
+  if (definition.measure === 'mean_delay') {
+    return {
+      key: definition.key,
+      unit: definition.unit,
+      status: answered > 0 ? 'measured' : 'not_applicable',
+      value: answered > 0 ? round2(delaySum / answered) : null,
+      numerator: delaySum,
+      denominator: answered,
+      provisional,
+      pending,
+    };
+  }
+  const denominator = met + missed;
+  return {
+    key: definition.key,
+    unit: definition.unit,
+    status: denominator > 0 ? 'measured' : 'not_applicable',
+    value: denominator > 0 ? round2((100 * met) / denominator) : null,
+    numerator: met,
+    denominator,
+    provisional,
+    pending,
+  };
 }

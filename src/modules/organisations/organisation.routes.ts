@@ -5,6 +5,8 @@ import { redirectWithFlash, renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { actorOf } from '../accounts/viewer.ts';
+import type { Actor } from '../audit/audit.service.ts';
+import { recomputeAnswerDelays } from '../cases/case.service.ts';
 import { listModules } from '../referentiel/referentiel.repository.ts';
 import { listOrganisations } from './organisation.repository.ts';
 import {
@@ -57,7 +59,12 @@ export function organisationRoutes(app: FastifyInstance, ctx: AppContext): void 
     {
       path: '/organisation/fermetures',
       name: 'closure',
-      action: addClosureDay,
+      // Les délais des réponses qui enjambent le nouveau jour de fermeture sont recalculés.
+      action: async (c: AppContext, organisationId: string, body: unknown, actor: Actor) => {
+        const closure = await addClosureDay(c, organisationId, body, actor);
+        await recomputeAnswerDelays(c, organisationId, closure.date);
+        return closure;
+      },
       done: 'Jour de fermeture ajouté.',
       anchor: 'fermetures',
     },
