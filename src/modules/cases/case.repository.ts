@@ -331,3 +331,12 @@ export async function answeredAround(db: Executor, organisationId: string, date:
     .where('answered_local_date', '>=', date)
     .execute();
 }
+
+export async function findCaseImport(db: Executor, organisationId: string, id: string) {
+  return db
+    .selectFrom('case_imports')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

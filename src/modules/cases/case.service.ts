@@ -17,6 +17,7 @@ import {
   countCases,
   findCase,
   findCaseByReference,
+  findCaseImport,
   insertCaseEvents,
   insertCases,
   insertThemes,
@@ -399,7 +400,27 @@ export async function closeCase(ctx: AppContext, organisationId: string, caseId:
 
 export async function caseDetail(ctx: AppContext, organisationId: string, caseId: string) {
   const row = await existingCase(ctx, organisationId, caseId);
-  const [events, themes] = await Promise.all([listCaseEvents(ctx.db, caseId), themesOfCases(ctx.db, [caseId])]);
+  const [recorded, themes, imported] = await Promise.all([
+    listCaseEvents(ctx.db, caseId),
+    themesOfCases(ctx.db, [caseId]),
+    row.import_id ? findCaseImport(ctx.db, organisationId, row.import_id) : Promise.resolve(undefined),
+  ]);
+  // Un dossier importé commence son historique par l'import (une ligne par import, pas par dossier).
+  const events = imported
+    ? [
+        {
+          id: imported.id,
+          case_id: caseId,
+          type: 'imported',
+          actor_user_id: imported.actor_user_id,
+          actor_label: imported.actor_label,
+          summary: `Importé${imported.file_name ? ` depuis ${imported.file_name}` : ''}`,
+          data_json: null,
+          occurred_at: imported.occurred_at,
+        },
+        ...recorded,
+      ]
+    : recorded;
   return { case: row, events, themes: themes.map((t) => ({ id: t.theme_id, label: t.label })) };
 }
 

@@ -86,6 +86,10 @@ for (const engine of testEngines()) {
       assert.equal(table.months.length, 12);
       assert.equal(table.rows.length, 14);
       assert.equal(parsePeriod('2026')?.end, table.period.end);
+      const [imported] = await t.ctx.db.selectFrom('cases').select('id').where('reference', '=', 'T-1').execute();
+      assert.ok(imported);
+      const detail = await caseDetail(t.ctx, organisationId, imported.id);
+      assert.equal(detail.events[0]?.summary, 'Importé');
     });
 
     it('un jour de fermeture ajouté après coup recalcule les délais des réponses qu’il enjambe', async () => {
