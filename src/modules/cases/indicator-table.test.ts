@@ -4,6 +4,7 @@ import { createTestContext, type TestContext, testEngines } from '../../../test/
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { addClosureDay, createOrganisation, updatePerimeter } from '../organisations/organisation.service.ts';
 import {
+  caseDetail,
   createCase,
   recomputeAnswerDelays,
   recordAppointment,
