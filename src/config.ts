@@ -29,6 +29,7 @@ const schema = z.object({
     .min(30)
     .max(3650)
     .default(365 * 3),
+  CASE_PERSONAL_DATA_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   JOBS_ENABLED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -48,6 +49,8 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   auditPersonalDataRetentionDays: number;
+  /** Mois après la clôture d'un dossier du registre au-delà desquels ses données personnelles sont effacées. */
+  casePersonalDataRetentionMonths: number;
   /** Tentatives de connexion par adresse IP et par minute (en plus du verrouillage du compte). */
   loginRateLimitPerMinute: number;
   jobsEnabled: boolean;
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: v.SESSION_IDLE_MINUTES,
     sessionMaxHours: v.SESSION_MAX_HOURS,
     auditPersonalDataRetentionDays: v.AUDIT_PERSONAL_DATA_RETENTION_DAYS,
+    casePersonalDataRetentionMonths: v.CASE_PERSONAL_DATA_RETENTION_MONTHS,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
     jobsEnabled: v.JOBS_ENABLED,
     logLevel: v.LOG_LEVEL,

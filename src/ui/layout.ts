@@ -36,8 +36,12 @@ function brandLines(brand: string): SafeHtml {
   return rest.length > 0 ? html`${first}<br>${rest.join(' ')}` : html`${brand}`;
 }
 
-function isCurrent(item: NavItem, currentPath: string): boolean {
-  return item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`);
+/** L'entrée du menu dont l'adresse prolonge le plus la page courante (« Indicateurs » plutôt que « Registre »). */
+function currentItem(items: NavItem[], currentPath: string): NavItem | undefined {
+  const matches = items.filter((item) =>
+    item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  );
+  return matches.sort((a, b) => b.href.length - a.href.length)[0];
 }
 
 function header(options: PageOptions): SafeHtml {
@@ -49,9 +53,10 @@ function header(options: PageOptions): SafeHtml {
           <button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button>
         </form></li>`
     : html`<li><a class="fr-btn fr-icon-lock-line" href="/connexion">Se connecter</a></li>`;
+  const current = currentItem(options.nav, options.currentPath);
   const navItems = options.nav.map(
     (item) =>
-      html`<li class="fr-nav__item"><a class="fr-nav__link" href="${item.href}"${isCurrent(item, options.currentPath) ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
+      html`<li class="fr-nav__item"><a class="fr-nav__link" href="${item.href}"${item === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
   );
   return html`<header role="banner" class="fr-header">
   <div class="fr-header__body">

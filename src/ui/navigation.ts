@@ -10,6 +10,8 @@ export function navigationFor(role: Role | undefined): NavItem[] {
   } else {
     items.push({ label: 'Organisation', href: '/organisation' });
     items.push({ label: 'Calendrier', href: '/calendrier' });
+    if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Registre', href: '/registre' });
+    items.push({ label: 'Indicateurs', href: '/registre/indicateurs' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });
   if (role === 'admin') items.push({ label: 'Comptes', href: '/admin/utilisateurs' });

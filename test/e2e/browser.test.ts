@@ -4,7 +4,10 @@ import { after, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
+import { createCase } from '../../src/modules/cases/case.service.ts';
 import { DEMO_PASSWORD, ensureDemo } from '../../src/modules/demo/demo.service.ts';
+import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
@@ -116,7 +119,33 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
   }
 
   testContext = await createTestContext('sqlite');
-  await ensureDemo(testContext.ctx);
+  const { organisationId } = await ensureDemo(testContext.ctx);
+  // Quelques dossiers pour que la file, la fiche et les indicateurs du registre ne soient pas vides.
+  const [firstService] = await listServices(testContext.ctx.db, organisationId);
+  const lateCase = await createCase(
+    testContext.ctx,
+    organisationId,
+    { kind: 'complaint', channel: 'email', receivedAt: '2026-03-20', serviceId: firstService?.id, subject: 'Attente au guichet' },
+    CLI_ACTOR,
+  );
+  await createCase(
+    testContext.ctx,
+    organisationId,
+    {
+      kind: 'information_request',
+      channel: 'letter',
+      receivedAt: '2026-04-01',
+      serviceId: firstService?.id,
+      subject: 'Horaires',
+    },
+    CLI_ACTOR,
+  );
+  await createCase(
+    testContext.ctx,
+    organisationId,
+    { kind: 'elected_official_appointment', channel: 'email', audience: 'local_authority', receivedAt: '2026-04-01' },
+    CLI_ACTOR,
+  );
   app = await buildServer(testContext.ctx);
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -166,13 +195,22 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/admin/utilisateurs',
     '/admin/journal',
     '/compte',
+    '/registre',
+    '/registre?kind=thanks',
+    '/registre/nouveau',
+    '/registre/urne',
+    '/registre/urne?releve=2026-04-01',
+    `/registre/${lateCase.id}`,
+    '/registre/indicateurs?period=2026-03&asOf=2026-04-02',
+    '/registre/indicateurs/RECL_MAIL_5J?period=2026-03&asOf=2026-04-02',
+    '/registre/import',
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);
     });
   }
 
-  for (const path of ['/accessibilite', '/mentions-legales', '/donnees-personnelles', '/api/docs']) {
+  for (const path of ['/accessibilite', '/mentions-legales', '/donnees-personnelles', '/api/docs', '/reclamation']) {
     await t.test(`page publique ${path}`, async () => {
       await visit(page, path);
     });
@@ -187,6 +225,16 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     // Le 404 volontaire ci-dessus est journalisé par Chromium comme une ressource en échec.
     const unexpected = errors.filter((e) => !/status of 404/.test(e));
     assert.deepEqual(unexpected, []);
+  });
+
+  // Après le contrôle de la console : le refus (400) de cet envoi volontairement incomplet y est journalisé.
+  await t.test('formulaire public : erreurs de saisie accessibles', async () => {
+    await open(page, '/reclamation');
+    await page.getByLabel('Objet').fill('Attente');
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    assert.equal(await h1(page), 'Réclamation, suggestion ou demande d’information');
+    assert.ok((await page.getByText('Votre message : champ obligatoire.').count()) > 0);
+    await assertNoAxeViolation(page, '/reclamation (erreurs)');
   });
 
   await t.test('sans JavaScript, la connexion fonctionne (formulaire rendu par le serveur)', async () => {

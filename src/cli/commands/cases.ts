@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, type CommandGroup, parseCommand, print, required, UsageError } from '../args.ts';
 import { withApp } from '../context.ts';
+import { casesPurgeCommand } from './cases-purge.ts';
 
 const importCommand: Command = {
   name: 'cases import',
@@ -122,7 +123,7 @@ Options :
 export const casesCommands: CommandGroup = {
   name: 'cases',
   summary: 'registre des dossiers',
-  subcommands: [importCommand],
+  subcommands: [importCommand, casesPurgeCommand],
 };
 
 export { indicatorsCommand };

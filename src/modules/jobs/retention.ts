@@ -1,6 +1,7 @@
 import type { AppContext } from '../../shared/context.ts';
 import { deleteExpiredSessions } from '../accounts/account.repository.ts';
 import { erasePersonalDataBefore } from '../audit/audit.repository.ts';
+import { purgeCasePersonalData } from '../cases/case-retention.ts';
 
 export const RETENTION_JOB = 'retention';
 
@@ -8,7 +9,7 @@ export const RETENTION_JOB = 'retention';
  * Conservation limitée : sessions expirées supprimées, données personnelles des états avant/après
  * du journal d'audit effacées au-delà de la durée configurée. Les modules suivants y ajoutent les leurs.
  */
-export async function runRetention(ctx: AppContext): Promise<{ sessions: number; auditEvents: number }> {
+export async function runRetention(ctx: AppContext): Promise<{ sessions: number; auditEvents: number; casesErased: number }> {
   const now = ctx.clock.now();
   const sessions = await deleteExpiredSessions(
     ctx.db,
@@ -20,5 +21,6 @@ export async function runRetention(ctx: AppContext): Promise<{ sessions: number;
     new Date(now.getTime() - ctx.config.auditPersonalDataRetentionDays * 86_400_000).toISOString(),
     now.toISOString(),
   );
-  return { sessions, auditEvents };
+  const cases = await purgeCasePersonalData(ctx);
+  return { sessions, auditEvents, casesErased: cases.cases.length };
 }

@@ -64,7 +64,11 @@ export function pageRoutes(app: FastifyInstance, ctx: AppContext): void {
       content: privacyView(
         await publicOrganisationName(ctx, request.viewer?.organisation?.name),
         ctx.config.auditPersonalDataRetentionDays,
-        { idleMinutes: ctx.config.sessionIdleMinutes, maxHours: ctx.config.sessionMaxHours },
+        {
+          idleMinutes: ctx.config.sessionIdleMinutes,
+          maxHours: ctx.config.sessionMaxHours,
+          caseRetentionMonths: ctx.config.casePersonalDataRetentionMonths,
+        },
       ),
     }),
   );

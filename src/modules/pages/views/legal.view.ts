@@ -65,7 +65,7 @@ export function legalNoticeView(organisationName: string | undefined): SafeHtml 
 export function privacyView(
   organisationName: string | undefined,
   auditRetentionDays: number,
-  session: { idleMinutes: number; maxHours: number },
+  session: { idleMinutes: number; maxHours: number; caseRetentionMonths: number },
 ): SafeHtml {
   const who = organisationName ?? 'La préfecture qui exploite cette instance de Vigie';
   return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
@@ -80,11 +80,15 @@ export function privacyView(
   <li><strong>Journal d’audit</strong> : qui a fait quoi et quand dans Vigie, avec l’état avant et après chaque modification.</li>
   <li><strong>Cookies</strong> : un cookie de session strictement nécessaire (<code>vigie_session</code>), un cookie de sécurité des formulaires (<code>vigie_csrf</code>) et un cookie de message d’information d’une minute (<code>vigie_flash</code>). Aucun cookie de mesure d’audience ni de publicité : aucun consentement n’est donc demandé.</li>
 </ul>
-<p>Les modules suivants (registre des demandes, enquêtes, comité local des usagers) compléteront cette liste, avec leurs durées de conservation.</p>
+<ul>
+  <li><strong>Registre des demandes, réclamations et suggestions</strong> (courriels, formulaire en ligne, courriers, urne) : nom, adresse électronique et adresse postale du demandeur, objet, message, réponse, suites données et pièces jointes ; la date de réception, la nature, le canal et le service traitant servent aux indicateurs de délai de réponse.</li>
+</ul>
+<p>Les modules suivants (enquêtes, comité local des usagers) compléteront cette liste, avec leurs durées de conservation.</p>
 <h2>Durées de conservation</h2>
 <ul>
   <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
   <li>Comptes : conservés tant que la personne a un rôle dans l’organisation ; quand le référent qualité retire son dernier rôle, le compte est supprimé et son nom disparaît du journal d’audit.</li>
+  <li>Registre : ${session.caseRetentionMonths} mois après la clôture d’un dossier, l’identité du demandeur, l’objet, les messages, les réponses et les pièces jointes sont effacés (y compris leurs copies dans le journal d’audit) ; restent les données anonymes qui servent aux indicateurs (dates, nature, canal, service, thèmes).</li>
   <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
 </ul>
 <h2>Destinataires</h2>

@@ -1,0 +1,166 @@
+import { checkboxGroup, csrfField, errorSummary, selectField, textField } from '../../../ui/components.ts';
+import { formatDate, formatDateTime } from '../../../ui/format.ts';
+import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
+import type { CaseRow } from '../case.repository.ts';
+import { AUDIENCE_LABELS, CHANNEL_LABELS, KIND_LABELS, TARGET_LABELS } from '../vocabulary.ts';
+import { formValue, options, statusBadge, textArea, type Urgency, urgencyBadge } from './case-common.view.ts';
+
+export type CaseAction = 'answer' | 'reclassify' | 'reassign' | 'appointment' | 'close';
+
+export interface CaseDetailView {
+  case: CaseRow;
+  serviceName: string | null;
+  themes: { id: string; label: string }[];
+  events: { occurred_at: string; actor_label: string; summary: string }[];
+  services: { id: string; name: string }[];
+  urgency: Urgency;
+  delay: number | null;
+  timeZone: string;
+  today: string;
+  canEdit: boolean;
+  csrfToken: string;
+  form?: { name: CaseAction; error: string; fields: Record<string, string>; values: Record<string, unknown> };
+}
+
+function row(label: string, value: HtmlValue): SafeHtml {
+  return html`<tr><th scope="row">${label}</th><td>${value === null || value === undefined || value === '' ? '—' : value}</td></tr>`;
+}
+
+function date(value: string | null): string {
+  return value ? formatDate(value) : '—';
+}
+
+function actionForm(v: CaseDetailView, name: CaseAction, title: string, anchor: string, path: string, body: SafeHtml): SafeHtml {
+  const mine = v.form?.name === name ? v.form : undefined;
+  return html`<section class="fr-mt-4w" aria-labelledby="${anchor}">
+  <h3 id="${anchor}">${title}</h3>
+  ${mine ? errorSummary(mine.error, mine.fields) : ''}
+  <form method="post" action="/registre/${v.case.id}/${path}" novalidate>
+    ${csrfField(v.csrfToken)}
+    ${body}
+  </form>
+</section>`;
+}
+
+function actions(v: CaseDetailView): SafeHtml {
+  const c = v.case;
+  const own = (name: CaseAction) => (v.form?.name === name ? v.form : undefined);
+  const val = (name: CaseAction, field: string, fallback?: string | null) => {
+    const form = own(name);
+    return form ? formValue(form.values, field) : (fallback ?? undefined);
+  };
+  const err = (name: CaseAction, field: string) => own(name)?.fields[field];
+  const complaintLike = c.kind === 'complaint' || c.kind === 'suggestion';
+  return html`<h2 class="fr-mt-6w">Actions</h2>
+${actionForm(
+  v,
+  'answer',
+  'Enregistrer la réponse',
+  'action-reponse',
+  'reponse',
+  html`${textField({ name: 'answeredAt', label: 'Date de réponse', type: 'date', value: val('answer', 'answeredAt', c.answered_local_date ?? v.today), error: err('answer', 'answeredAt'), required: true })}
+    ${selectField({ name: 'answerChannel', label: 'Canal de la réponse', value: val('answer', 'answerChannel', c.answer_channel ?? (c.channel === 'urn' ? 'letter' : c.channel)), error: err('answer', 'answerChannel'), options: options(CHANNEL_LABELS) })}
+    ${textArea({ name: 'answerText', label: 'Réponse', rows: 5, value: val('answer', 'answerText', c.answer_text), error: err('answer', 'answerText') })}
+    ${complaintLike ? textArea({ name: 'followUp', label: 'Suites données', hint: 'Ce qui a été fait ou décidé à la suite de cette réclamation ou suggestion', rows: 3, value: val('answer', 'followUp', c.follow_up), error: err('answer', 'followUp') }) : ''}
+    <button class="fr-btn" type="submit">Enregistrer la réponse</button>`,
+)}
+${
+  c.kind === 'elected_official_appointment'
+    ? actionForm(
+        v,
+        'appointment',
+        'Rendez-vous de l’élu',
+        'action-rendez-vous',
+        'rendez-vous',
+        html`${textField({ name: 'fixedAt', label: 'Date à laquelle le rendez-vous a été fixé', type: 'date', value: val('appointment', 'fixedAt', c.appointment_fixed_local_date), error: err('appointment', 'fixedAt') })}
+    ${textField({ name: 'heldAt', label: 'Date à laquelle le rendez-vous s’est tenu', type: 'date', value: val('appointment', 'heldAt', c.appointment_held_local_date), error: err('appointment', 'heldAt') })}
+    <button class="fr-btn" type="submit">Enregistrer les dates</button>`,
+      )
+    : ''
+}
+${actionForm(
+  v,
+  'reclassify',
+  'Requalifier',
+  'action-requalifier',
+  'requalification',
+  html`<p class="fr-text--sm">Par exemple une « réclamation » qui est en réalité une demande d’information. Les échéances sont recalculées.</p>
+    ${selectField({ name: 'kind', label: 'Nature', value: val('reclassify', 'kind', c.kind), error: err('reclassify', 'kind'), options: options(KIND_LABELS) })}
+    ${selectField({ name: 'channel', label: 'Canal', value: val('reclassify', 'channel', c.channel), error: err('reclassify', 'channel'), options: options(CHANNEL_LABELS) })}
+    ${selectField({ name: 'audience', label: 'Public', value: val('reclassify', 'audience', c.audience), error: err('reclassify', 'audience'), options: options(AUDIENCE_LABELS) })}
+    ${selectField({ name: 'target', label: 'Cible (demande de mise à jour)', value: val('reclassify', 'target', c.target), error: err('reclassify', 'target'), placeholder: 'Sans objet', options: options(TARGET_LABELS) })}
+    ${textField({ name: 'reason', label: 'Motif', value: val('reclassify', 'reason'), error: err('reclassify', 'reason') })}
+    <button class="fr-btn fr-btn--secondary" type="submit">Requalifier</button>`,
+)}
+${actionForm(
+  v,
+  'reassign',
+  'Réaffecter ou réorienter',
+  'action-reaffecter',
+  'affectation',
+  html`${selectField({ name: 'serviceId', label: 'Service', value: val('reassign', 'serviceId', c.service_id), error: err('reassign', 'serviceId'), placeholder: 'Choisir un service', options: v.services.map((s) => ({ value: s.id, label: s.name })) })}
+    ${checkboxGroup({ name: 'reorient', legend: 'Réorientation', items: [{ value: 'on', label: 'Réorientation vers le service compétent', checked: formValue(own('reassign')?.values, 'reorient') === 'on' }] })}
+    ${textField({ name: 'note', label: 'Note', value: val('reassign', 'note'), error: err('reassign', 'note') })}
+    <button class="fr-btn fr-btn--secondary" type="submit">Confier à ce service</button>`,
+)}
+${
+  c.status !== 'closed'
+    ? actionForm(
+        v,
+        'close',
+        'Clore le dossier',
+        'action-clore',
+        'cloture',
+        html`<button class="fr-btn fr-btn--tertiary" type="submit">Clore le dossier</button>`,
+      )
+    : ''
+}`;
+}
+
+export function caseDetailView(v: CaseDetailView): SafeHtml {
+  const c = v.case;
+  const appointment = c.kind === 'elected_official_appointment';
+  return html`<h1>Dossier ${c.reference}</h1>
+<ul class="fr-badges-group fr-mb-3w"><li>${statusBadge(c.status)}</li>${v.urgency ? html`<li>${urgencyBadge(v.urgency)}</li>` : ''}</ul>
+<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+<table>
+  <caption>Fiche du dossier</caption>
+  <tbody>
+    ${row('Nature', KIND_LABELS[c.kind])}
+    ${row('Canal', CHANNEL_LABELS[c.channel])}
+    ${row('Public', AUDIENCE_LABELS[c.audience])}
+    ${c.target ? row('Cible', TARGET_LABELS[c.target]) : ''}
+    ${row('Service', v.serviceName)}
+    ${row(c.channel === 'urn' ? 'Relève de l’urne' : 'Reçu le', html`${formatDate(c.received_local_date)}${c.received_at.includes('T') ? ` (${c.received_at})` : ''}`)}
+    ${c.deposit_local_date ? row('Déposé le', formatDate(c.deposit_local_date)) : ''}
+    ${
+      appointment
+        ? html`${row('Rendez-vous à fixer au plus tard le', date(c.appointment_fixed_due))}
+    ${row('Rendez-vous à tenir au plus tard le', date(c.appointment_held_due))}
+    ${row('Rendez-vous fixé le', date(c.appointment_fixed_local_date))}
+    ${row('Rendez-vous tenu le', date(c.appointment_held_local_date))}`
+        : row('Échéance de réponse', c.due_date ? formatDate(c.due_date) : 'sans échéance écrite')
+    }
+    ${row('Thèmes', v.themes.map((t) => t.label).join(', '))}
+    ${row('Demandeur', c.personal_data_erased_at ? 'données effacées' : c.requester_name)}
+    ${row('Adresse électronique', c.requester_email)}
+    ${row('Adresse postale', c.requester_address ? html`<span class="vigie-pre">${c.requester_address}</span>` : '')}
+    ${row('Objet', c.subject)}
+    ${row('Texte', c.body ? html`<span class="vigie-pre">${c.body}</span>` : '')}
+    ${row('Réponse le', c.answered_local_date ? `${formatDate(c.answered_local_date)}${v.delay !== null ? ` — délai : ${v.delay} jour${v.delay > 1 ? 's' : ''} ouvré${v.delay > 1 ? 's' : ''}` : ''}` : '')}
+    ${row('Canal de la réponse', c.answer_channel ? CHANNEL_LABELS[c.answer_channel] : '')}
+    ${row('Réponse', c.answer_text ? html`<span class="vigie-pre">${c.answer_text}</span>` : '')}
+    ${c.kind === 'complaint' || c.kind === 'suggestion' ? row('Suites données', c.follow_up ? html`<span class="vigie-pre">${c.follow_up}</span>` : '') : ''}
+    ${c.closed_at ? row('Clos le', formatDateTime(c.closed_at, v.timeZone)) : ''}
+  </tbody>
+</table>
+</div></div></div></div>
+<h2 class="fr-mt-4w">Historique</h2>
+${
+  v.events.length === 0
+    ? html`<p>Aucun événement.</p>`
+    : html`<ol class="vigie-history">${v.events.map((e) => html`<li><strong>${formatDateTime(e.occurred_at, v.timeZone)}</strong> — ${e.summary} <span class="fr-text--sm">(${e.actor_label})</span></li>`)}</ol>`
+}
+${v.canEdit ? actions(v) : ''}
+<p class="fr-mt-4w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/registre">Retour au registre</a></p>`;
+}
