@@ -3,7 +3,10 @@ import { findUserByEmail } from '../accounts/account.repository.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import type { Role } from '../accounts/roles.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
-import { findOrganisationBySlug, findServiceByName, listSites } from '../organisations/organisation.repository.ts';
+import { addDays } from '../calendar/civil-date.ts';
+import { instantToLocalDate } from '../calendar/local-date.ts';
+import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
+import { findOrganisationBySlug, findServiceByName, listServices, listSites } from '../organisations/organisation.repository.ts';
 import { addService, addSite, createOrganisation, markAsDemo, updatePerimeter } from '../organisations/organisation.service.ts';
 
 export const DEMO_SLUG = 'demo';
@@ -96,6 +99,7 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
       DEMO_ACTOR,
     );
   }
+  await ensureDemoCases(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,
@@ -107,4 +111,156 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
     });
   }
   return { created, organisationId };
+}
+
+/** Dossiers de démonstration, datés par rapport à aujourd'hui : à l'heure, en retard, à traiter. */
+const DEMO_CASES: {
+  daysAgo: number;
+  kind: string;
+  channel: string;
+  service: string;
+  subject: string;
+  answeredAfter?: number;
+  target?: string;
+  requester?: string;
+}[] = [
+  {
+    daysAgo: 40,
+    kind: 'information_request',
+    channel: 'email',
+    service: 'Accueil général',
+    subject: 'Horaires d’ouverture du guichet cartes grises',
+    answeredAfter: 2,
+    requester: 'Jeanne Martin (démo)',
+  },
+  {
+    daysAgo: 38,
+    kind: 'complaint',
+    channel: 'urn',
+    service: 'Accueil général',
+    subject: 'Attente trop longue le lundi matin',
+    answeredAfter: 9,
+  },
+  {
+    daysAgo: 35,
+    kind: 'information_request',
+    channel: 'letter',
+    service: 'Service des étrangers',
+    subject: 'Renouvellement de titre de séjour',
+    answeredAfter: 16,
+    requester: 'Karim Benali (démo)',
+  },
+  {
+    daysAgo: 30,
+    kind: 'suggestion',
+    channel: 'web_form',
+    service: 'Point d’accès numérique',
+    subject: 'Ajouter une imprimante au point numérique',
+    answeredAfter: 4,
+  },
+  {
+    daysAgo: 26,
+    kind: 'update_request',
+    channel: 'internal',
+    service: 'Bureau de la communication interministérielle',
+    subject: 'Nouveaux horaires d’été sur le site',
+    answeredAfter: 1,
+    target: 'website',
+  },
+  {
+    daysAgo: 21,
+    kind: 'update_request',
+    channel: 'internal',
+    service: 'Standard',
+    subject: 'Message du serveur vocal pour le pont',
+    answeredAfter: 6,
+    target: 'svi',
+  },
+  {
+    daysAgo: 14,
+    kind: 'information_request',
+    channel: 'email',
+    service: 'Service des étrangers',
+    subject: 'Rendez-vous pour un titre de séjour',
+    requester: 'Ana Silva (démo)',
+  },
+  {
+    daysAgo: 9,
+    kind: 'complaint',
+    channel: 'email',
+    service: 'Accueil général',
+    subject: 'Accueil téléphonique injoignable',
+    answeredAfter: 3,
+  },
+  {
+    daysAgo: 7,
+    kind: 'information_request',
+    channel: 'web_form',
+    service: 'Accueil général',
+    subject: 'Permis de conduire international',
+  },
+  {
+    daysAgo: 5,
+    kind: 'complaint',
+    channel: 'letter',
+    service: 'Service des étrangers',
+    subject: 'Dossier sans nouvelles depuis trois mois',
+  },
+  {
+    daysAgo: 2,
+    kind: 'suggestion',
+    channel: 'urn',
+    service: 'Accueil général',
+    subject: 'Une signalétique plus visible pour les étrangers',
+  },
+  {
+    daysAgo: 1,
+    kind: 'information_request',
+    channel: 'email',
+    service: 'Point d’accès numérique',
+    subject: 'Aide pour une démarche ANTS',
+    requester: 'Paul Durand (démo)',
+  },
+];
+
+async function ensureDemoCases(ctx: AppContext, organisationId: string): Promise<void> {
+  const existing = await ctx.db.selectFrom('cases').select('id').where('organisation_id', '=', organisationId).limit(1).execute();
+  if (existing.length > 0) return;
+  const { department, calendar } = await organisationContext(ctx, organisationId);
+  const today = instantToLocalDate(ctx.clock.now(), department.timeZone);
+  const services = await listServices(ctx.db, organisationId);
+  for (const demo of DEMO_CASES) {
+    const received = addDays(today, -demo.daysAgo);
+    const row = await createCase(
+      ctx,
+      organisationId,
+      {
+        kind: demo.kind,
+        channel: demo.channel,
+        target: demo.target ?? '',
+        serviceId: services.find((s) => s.name === demo.service)?.id ?? '',
+        receivedAt: received,
+        subject: demo.subject,
+        requesterName: demo.requester ?? '',
+        body: 'Message de démonstration.',
+      },
+      DEMO_ACTOR,
+    );
+    if (demo.answeredAfter !== undefined) {
+      const answered = calendar.dueDate(received, demo.answeredAfter);
+      if (answered <= today) {
+        await recordAnswer(
+          ctx,
+          organisationId,
+          row.id,
+          {
+            answeredAt: answered,
+            answerChannel: demo.channel === 'urn' ? 'letter' : demo.channel === 'internal' ? 'internal' : 'email',
+            answerText: 'Réponse de démonstration.',
+          },
+          DEMO_ACTOR,
+        );
+      }
+    }
+  }
 }
