@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { ensureSchoolHolidays } from './modules/calendar/school-holiday.service.ts';
+import { CASE_IMPORT_JOB, runCaseImportJob } from './modules/cases/case-import.job.ts';
 import { JobRunner } from './modules/jobs/job.service.ts';
 import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
 import { ensureReferentiel } from './modules/referentiel/referentiel.service.ts';
@@ -33,6 +34,7 @@ export function createJobRunner(ctx: AppContext): JobRunner {
     .register(RETENTION_JOB, async (c) => {
       await runRetention(c);
     })
+    .register(CASE_IMPORT_JOB, runCaseImportJob)
     .schedule({ kind: RETENTION_JOB, everyMs: 86_400_000 });
 }
 

@@ -17,6 +17,7 @@ import { schoolHolidayRoutes } from './modules/calendar/school-holiday.routes.ts
 import { caseRoutes } from './modules/cases/case.routes.ts';
 import { caseImportRoutes } from './modules/cases/case-import.routes.ts';
 import { publicFormRoutes } from './modules/cases/public-form.routes.ts';
+import { themeRoutes } from './modules/cases/theme.routes.ts';
 import { organisationApiRoutes, organisationRoutes } from './modules/organisations/organisation.routes.ts';
 import { pageRoutes } from './modules/pages/page.routes.ts';
 import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/referentiel.routes.ts';
@@ -80,6 +81,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   publicFormRoutes(app, ctx);
   await app.register(caseImportRoutes(ctx));
   caseRoutes(app, ctx);
+  themeRoutes(app, ctx);
   accountApiRoutes(app);
   organisationApiRoutes(app, ctx);
   referentielApiRoutes(app, ctx);

@@ -5,6 +5,7 @@ import type { Engine } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_school_holidays.ts';
 import * as m0003 from './migrations/0003_cases.ts';
+import * as m0004 from './migrations/0004_job_progress.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_school_holidays': m0002,
   '0003_cases': m0003,
+  '0004_job_progress': m0004,
 };
 
 const provider: MigrationProvider = {

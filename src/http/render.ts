@@ -12,6 +12,7 @@ export interface RenderOptions {
   content: SafeHtml;
   breadcrumb?: NavItem[];
   status?: number;
+  refreshSeconds?: number;
 }
 
 /** Message affiché une fois, après une redirection (« Compte créé », « Périmètre enregistré »…). */
@@ -59,6 +60,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
     flash: takeFlash(request, reply),
     breadcrumb: options.breadcrumb,
     content: options.content,
+    refreshSeconds: options.refreshSeconds,
   });
   return reply
     .status(options.status ?? 200)

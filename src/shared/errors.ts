@@ -55,6 +55,12 @@ export const ERRORS = {
     status: 400,
     message: 'Import refusé : aucune ligne n’a été enregistrée. Corrigez les lignes signalées puis recommencez.',
   },
+  attachment_too_large: { status: 413, message: 'Pièce jointe trop volumineuse : 10 Mo au plus.' },
+  attachment_refused: {
+    status: 400,
+    message: 'Pièce jointe refusée : seuls les fichiers PDF, JPEG, PNG ou TIFF sont acceptés.',
+  },
+  attachment_limit_reached: { status: 409, message: 'Ce dossier a déjà le nombre maximal de pièces jointes (20).' },
   rate_limited: { status: 429, message: 'Trop de requêtes : patientez un instant avant de réessayer.' },
   payload_too_large: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },

@@ -19,3 +19,12 @@ export function formatDate(isoDate: string): string {
 export function formatInteger(value: number): string {
   return integer.format(value);
 }
+
+const oneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
+/** Taille d'un fichier en unités françaises : « 820 o », « 12 ko », « 1,5 Mo ». */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${integer.format(bytes)}\u00a0o`;
+  if (bytes < 1024 * 1024) return `${integer.format(Math.round(bytes / 1024))}\u00a0ko`;
+  return `${oneDecimal.format(bytes / (1024 * 1024))}\u00a0Mo`;
+}

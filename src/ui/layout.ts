@@ -28,6 +28,8 @@ export interface PageOptions {
   flash?: Flash | undefined;
   breadcrumb?: NavItem[] | undefined;
   content: SafeHtml;
+  /** Rechargement automatique de la page (secondes) : suivi d'une tâche de fond, sans JavaScript. */
+  refreshSeconds?: number | undefined;
 }
 
 /** « Préfet du Puy-de-Dôme » → deux lignes du bloc-marque DSFR (« Préfet » / « du Puy-de-Dôme »). */
@@ -150,6 +152,7 @@ export function page(options: PageOptions): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">
   <meta name="format-detection" content="telephone=no">
+  ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">` : ''}
   <title>${options.title} — Vigie${options.organisationName ? ` — ${options.organisationName}` : ''}</title>
   <link rel="stylesheet" href="/dsfr/dsfr.min.css">
   <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css">

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
 import { createCase } from '../../src/modules/cases/case.service.ts';
+import { addAttachment } from '../../src/modules/cases/case-attachment.service.ts';
 import { DEMO_PASSWORD, ensureDemo } from '../../src/modules/demo/demo.service.ts';
 import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
 import { buildServer } from '../../src/server.ts';
@@ -128,6 +129,14 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     { kind: 'complaint', channel: 'email', receivedAt: '2026-03-20', serviceId: firstService?.id, subject: 'Attente au guichet' },
     CLI_ACTOR,
   );
+  // Une pièce jointe : la fiche montre la liste et le formulaire d'envoi.
+  await addAttachment(
+    testContext.ctx,
+    organisationId,
+    lateCase.id,
+    { filename: 'courrier.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n%%EOF\n') },
+    CLI_ACTOR,
+  );
   await createCase(
     testContext.ctx,
     organisationId,
@@ -204,6 +213,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/registre/indicateurs?period=2026-03&asOf=2026-04-02',
     '/registre/indicateurs/RECL_MAIL_5J?period=2026-03&asOf=2026-04-02',
     '/registre/import',
+    '/registre/themes',
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);

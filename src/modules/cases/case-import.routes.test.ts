@@ -5,9 +5,12 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
 import { TestBrowser, testApp } from '../../../test/helpers/http.ts';
+import { createJobRunner } from '../../app.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
+import { findJob, listJobsByKind } from '../jobs/job.repository.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
+import { CASE_IMPORT_JOB, enqueueCaseImport } from './case-import.job.ts';
 
 const PASSWORD = 'Clermont-Ferrand 63000';
 const PAGE = '/registre/import';
@@ -252,6 +255,106 @@ for (const engine of testEngines()) {
         headers: { 'content-type': contentType, cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
       });
       assert.equal(response.statusCode, 403);
+    });
+
+    // Un seul exécuteur : il garde le bail d'un passage à l'autre (l'horloge des tests est figée).
+    let runner: ReturnType<typeof createJobRunner> | undefined;
+    const runJobs = () => {
+      runner ??= createJobRunner(t.ctx);
+      return runner.tick();
+    };
+
+    /** Un registre de `n` lignes de données, toutes valides. */
+    function bigCsv(n: number, prefix: string): Buffer {
+      const lines = ['reference,kind,channel,received_at,answered_at,service'];
+      for (let i = 1; i <= n; i++) {
+        lines.push(
+          `${prefix}-${String(i).padStart(5, '0')},information_request,email,2026-03-02,${i % 2 ? '2026-03-04' : ''},Accueil général`,
+        );
+      }
+      return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    }
+
+    it('gros fichier (2 500 lignes) : confirmation → tâche de fond → page de suivi → terminé', async () => {
+      const admin = await as('admin');
+      const before = await caseCount();
+      const preview = await upload(admin, { filename: 'gros-registre.csv', type: 'text/csv', content: bigCsv(2500, 'BIG') });
+      assert.equal(preview.statusCode, 200);
+      assert.match(preview.body, /2\u202f500 dossiers seront créés/);
+      const confirm = await admin.post(`${PAGE}/confirmer`, {
+        _csrf: hidden(preview.body, '_csrf'),
+        fileName: hidden(preview.body, 'fileName'),
+        content: hidden(preview.body, 'content'),
+      });
+      assert.equal(confirm.statusCode, 303);
+      const location = String(confirm.headers.location);
+      const jobId = location.match(/^\/registre\/import\/([^/?#]+)$/)?.[1];
+      assert.ok(jobId, location);
+      assert.equal(await caseCount(), before, 'rien n’est écrit avant la tâche');
+
+      const waiting = await admin.get(location);
+      assert.equal(waiting.statusCode, 200);
+      assert.match(waiting.body, /<meta http-equiv="refresh" content="2">/);
+      assert.match(waiting.body, /<progress id="progression-import" max="2500" value="0">/);
+      assert.match(waiting.body, /0 \/ 2\u202f500 dossiers/);
+
+      // Un autre organisme ne voit pas la tâche ; un agent non plus.
+      const otherId = (
+        await createOrganisation(t.ctx, { slug: 'allier', name: 'Préfecture de l’Allier', department: '03' }, CLI_ACTOR)
+      ).id;
+      await createAccount(
+        t.ctx,
+        { email: 'admin@03.test', role: 'admin', organisationId: otherId, password: PASSWORD },
+        CLI_ACTOR,
+      );
+      const foreign = new TestBrowser(app);
+      await foreign.login('admin@03.test', PASSWORD);
+      assert.equal((await foreign.get(location)).statusCode, 404);
+      assert.equal((await (await as('agent')).get(location)).statusCode, 403);
+
+      const { ran } = await runJobs();
+      assert.ok(ran >= 1);
+      const job = await findJob(t.ctx.db, jobId);
+      assert.equal(job?.status, 'done');
+      assert.equal(await caseCount(), before + 2500);
+
+      const done = await admin.get(location);
+      assert.equal(done.statusCode, 200);
+      assert.doesNotMatch(done.body, /http-equiv="refresh"/);
+      assert.match(done.body, /<h1>Import terminé<\/h1>/);
+      assert.match(done.body, /2\u202f500 dossiers créés/);
+    });
+
+    it('gros fichier en erreur : refusé dès la prévisualisation, aucune tâche', async () => {
+      const admin = await as('admin');
+      const jobsBefore = (await listJobsByKind(t.ctx.db, CASE_IMPORT_JOB)).length;
+      const bad = Buffer.concat([bigCsv(2500, 'BAD'), Buffer.from('BAD-X,plainte,email,2026-03-02,,Accueil général\n')]);
+      const preview = await upload(admin, { filename: 'gros-faux.csv', type: 'text/csv', content: bad });
+      assert.equal(preview.statusCode, 400);
+      assert.match(preview.body, /kind « plainte » inconnu/);
+      assert.equal((await listJobsByKind(t.ctx.db, CASE_IMPORT_JOB)).length, jobsBefore);
+    });
+
+    it('tâche d’import refusée à l’exécution : résultat en erreur enregistré, sans nouvelle tentative', async () => {
+      const admin = await as('admin');
+      const csv = `${bigCsv(3, 'LATE').toString('utf8')}LATE-X,plainte,email,2026-03-02,,Accueil général\n`;
+      const jobId = await enqueueCaseImport(t.ctx, {
+        organisationId,
+        csv,
+        fileName: 'tardif.csv',
+        actorUserId: null,
+        actorLabel: 'Test',
+        total: 4,
+      });
+      const page = await admin.get(`${PAGE}/${jobId}`);
+      assert.match(page.body, /http-equiv="refresh"/);
+      await runJobs();
+      const job = await findJob(t.ctx.db, jobId);
+      assert.equal(job?.status, 'done');
+      assert.equal(Number(job?.attempts), 1);
+      const result = await admin.get(`${PAGE}/${jobId}`);
+      assert.match(result.body, /Import refusé : aucune ligne n’a été enregistrée/);
+      assert.match(result.body, /<td>ligne 5<\/td><td>kind « plainte » inconnu/);
     });
   });
 }

@@ -8,9 +8,24 @@ import { renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
 import { actorOf } from '../accounts/viewer.ts';
+import { findJob } from '../jobs/job.repository.ts';
+import {
+  BACKGROUND_IMPORT_MIN_ROWS,
+  CASE_IMPORT_JOB,
+  type CaseImportPayload,
+  enqueueCaseImport,
+  parseImportProgress,
+} from './case-import.job.ts';
 import { importCases } from './case-import.service.ts';
-import { decodeCsv } from './case-import.ts';
-import { IMPORT_PATH, importErrorsView, importFormView, importPreviewView, importResultView } from './views/import.view.ts';
+import { decodeCsv, parseCaseCsv } from './case-import.ts';
+import {
+  IMPORT_PATH,
+  importErrorsView,
+  importFormView,
+  importJobView,
+  importPreviewView,
+  importResultView,
+} from './views/import.view.ts';
 
 /** Taille maximale du fichier envoyé. */
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
@@ -194,6 +209,20 @@ export function caseImportRoutes(ctx: AppContext) {
         );
       }
       const csv = Buffer.from(content, 'base64').toString('utf8');
+      // Gros fichier : l'écriture passe en tâche de fond (revalidée par la tâche), la page suit l'avancement.
+      const parsed = parseCaseCsv(csv);
+      if (parsed.errors.length === 0 && parsed.rows.length > BACKGROUND_IMPORT_MIN_ROWS) {
+        const actor = actorOf(viewerOf(request));
+        const jobId = await enqueueCaseImport(ctx, {
+          organisationId,
+          csv,
+          fileName,
+          actorUserId: actor.userId,
+          actorLabel: actor.label,
+          total: parsed.rows.length,
+        });
+        return reply.redirect(`${IMPORT_PATH}/${jobId}`, 303);
+      }
       try {
         const summary = await importCases(ctx, organisationId, csv, actorOf(viewerOf(request)), { fileName });
         return renderPage(request, reply, {
@@ -206,6 +235,35 @@ export function caseImportRoutes(ctx: AppContext) {
         if (isAppError(error) && error.code === 'import_failed') return showErrors(request, reply, fileName, error);
         throw error;
       }
+    });
+
+    app.get<{ Params: { jobId: string } }>(`${IMPORT_PATH}/:jobId`, { config: ADMIN }, async (request, reply) => {
+      const organisationId = organisationIdOf(request);
+      const job = await findJob(ctx.db, request.params.jobId);
+      // Tâche inconnue, d'un autre type ou d'une autre organisation : 404.
+      if (!job || job.kind !== CASE_IMPORT_JOB || job.organisation_id !== organisationId) throw new AppError('not_found');
+      let payload: Partial<CaseImportPayload> = {};
+      try {
+        payload = JSON.parse(job.payload_json) as CaseImportPayload;
+      } catch {
+        // Contenu illisible : la page reste affichable.
+      }
+      const progress = parseImportProgress(job.progress_json);
+      const pending = job.status === 'queued' || job.status === 'running';
+      const failed = Boolean(progress?.error) || job.status === 'failed';
+      return renderPage(request, reply, {
+        title: pending ? 'Import en cours' : failed ? 'Import refusé' : 'Import terminé',
+        breadcrumb: BREADCRUMB,
+        ...(pending ? { refreshSeconds: 2 } : {}),
+        content: importJobView({
+          fileName: payload.fileName ?? 'registre.csv',
+          status: job.status,
+          done: progress?.done ?? 0,
+          total: progress?.total ?? payload.total ?? 0,
+          result: pending ? undefined : progress?.result,
+          error: pending ? undefined : progress?.error,
+        }),
+      });
     });
   };
 }

@@ -43,6 +43,9 @@ export interface ImportSummary {
   servicesCreated: string[];
 }
 
+/** Fréquence des rappels d'avancement pendant l'écriture (en lignes). */
+export const PROGRESS_EVERY = 1000;
+
 /** Erreur d'import : aucune ligne écrite ; chaque ligne fautive avec son numéro et sa raison. */
 export function importError(errors: LineError[]): AppError {
   const fields: Record<string, string> = {};
@@ -72,7 +75,16 @@ export async function importCases(
   organisationId: string,
   input: Uint8Array | string,
   actor: Actor,
-  options: { dryRun?: boolean; fileName?: string } = {},
+  options: {
+    dryRun?: boolean;
+    fileName?: string;
+    /**
+     * Avancement de l'écriture : appelé avec 0 avant la transaction, puis environ toutes les
+     * `PROGRESS_EVERY` lignes pendant l'écriture (dans la transaction : sur SQLite, le rappel ne doit
+     * pas interroger la base, qui n'a qu'une connexion).
+     */
+    onProgress?: (done: number, total: number) => void | Promise<void>;
+  } = {},
 ): Promise<ImportSummary> {
   const text = typeof input === 'string' ? input : decodeCsv(input);
   const parsed = parseCaseCsv(text);
@@ -180,6 +192,10 @@ export async function importCases(
   summary.unchanged = planned.length - creates.length - updates.length;
   if (options.dryRun) return summary;
 
+  const onProgress = options.onProgress;
+  const toWrite = creates.length + updates.length;
+  let written = 0;
+  await onProgress?.(0, toWrite);
   const importId = newId();
   await ctx.db.transaction().execute(async (trx) => {
     await trx
@@ -268,7 +284,12 @@ export async function importCases(
         if (themeId) themeRows.push({ case_id: id, theme_id: themeId });
       }
     }
-    await insertCases(trx, caseRows, ctx.engine);
+    for (let i = 0; i < caseRows.length; i += PROGRESS_EVERY) {
+      const chunk = caseRows.slice(i, i + PROGRESS_EVERY);
+      await insertCases(trx, chunk, ctx.engine);
+      written += chunk.length;
+      await onProgress?.(written, toWrite);
+    }
     await insertCaseThemes(trx, themeRows);
     await deleteThemesOfCases(
       trx,
@@ -309,6 +330,8 @@ export async function importCases(
         data_json: null,
         occurred_at: now,
       });
+      written++;
+      if (written % PROGRESS_EVERY === 0) await onProgress?.(written, toWrite);
     }
     await insertCaseThemes(trx, updatedThemes);
     await insertCaseEvents(trx, events);

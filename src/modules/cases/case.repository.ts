@@ -1,7 +1,7 @@
 import { CompiledQuery, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/types.ts';
 import { toNumber } from '../../db/types.ts';
-import type { CaseEventTable, CaseTable, ThemeTable } from './case.table.ts';
+import type { CaseAttachmentTable, CaseEventTable, CaseTable, ThemeTable } from './case.table.ts';
 import type { CaseChannel, CaseKind, CaseStatus } from './vocabulary.ts';
 
 export type CaseRow = Selectable<CaseTable>;
@@ -339,4 +339,58 @@ export async function findCaseImport(db: Executor, organisationId: string, id: s
     .where('organisation_id', '=', organisationId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+// ——— Pièces jointes ———
+
+export async function insertAttachment(db: Executor, row: Insertable<CaseAttachmentTable>) {
+  await db.insertInto('case_attachments').values(row).execute();
+}
+
+/** Pièces jointes d'un dossier, sans leur contenu. */
+export async function listAttachments(db: Executor, caseId: string) {
+  return db
+    .selectFrom('case_attachments')
+    .select(['id', 'case_id', 'filename', 'content_type', 'size', 'created_at'])
+    .where('case_id', '=', caseId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function countAttachments(db: Executor, caseId: string): Promise<number> {
+  const row = await db
+    .selectFrom('case_attachments')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Une pièce jointe avec son contenu, seulement si son dossier appartient à l'organisation. */
+export async function findAttachment(db: Executor, organisationId: string, caseId: string, attachmentId: string) {
+  return db
+    .selectFrom('case_attachments')
+    .innerJoin('cases', 'cases.id', 'case_attachments.case_id')
+    .select([
+      'case_attachments.id',
+      'case_attachments.case_id',
+      'case_attachments.filename',
+      'case_attachments.content_type',
+      'case_attachments.size',
+      'case_attachments.content',
+      'case_attachments.created_at',
+    ])
+    .where('cases.organisation_id', '=', organisationId)
+    .where('case_attachments.case_id', '=', caseId)
+    .where('case_attachments.id', '=', attachmentId)
+    .executeTakeFirst();
+}
+
+export async function deleteAttachment(db: Executor, caseId: string, attachmentId: string) {
+  await db.deleteFrom('case_attachments').where('case_id', '=', caseId).where('id', '=', attachmentId).execute();
+}
+
+export async function updateTheme(db: Executor, organisationId: string, id: string, changes: Updateable<ThemeTable>) {
+  await db.updateTable('themes').set(changes).where('organisation_id', '=', organisationId).where('id', '=', id).execute();
 }

@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { organisationIdOf, viewerOf } from '../../http/access.ts';
 import { formBody, handleForm, text } from '../../http/forms.ts';
@@ -26,6 +27,14 @@ import {
   searchCases,
   themesOf,
 } from './case.service.ts';
+import {
+  ATTACHMENT_FIELD_TOO_LARGE,
+  addAttachment,
+  attachmentContent,
+  caseAttachments,
+  MAX_ATTACHMENT_BYTES,
+  removeAttachment,
+} from './case-attachment.service.ts';
 import { exportRecord, registerCsv, registerXlsx } from './case-export.ts';
 import { parsePeriod } from './period.ts';
 import type { Urgency } from './views/case-common.view.ts';
@@ -133,7 +142,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
     const [{ department, calendar }, services, themes] = await Promise.all([
       organisationContext(ctx, organisationId),
       listServices(ctx.db, organisationId),
-      themesOf(ctx, organisationId),
+      themesOf(ctx, organisationId, { includeArchived: true }),
     ]);
     const parsed = await parseQueue(ctx, viewer, request.query, services);
     const pageNumber = Number(param(request.query, 'page') ?? '1');
@@ -162,6 +171,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
         services,
         themes: themes.filter((t) => !t.archived_at),
         canCreate: viewer.role !== 'auditor',
+        canAdminister: viewer.role === 'admin',
         agentScope: parsed.agentScope,
         today,
       }),
@@ -493,9 +503,10 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = viewerOf(request);
     const organisationId = organisationIdOf(request);
     const detail = await caseDetail(ctx, organisationId, caseId);
-    const [{ department, calendar }, services] = await Promise.all([
+    const [{ department, calendar }, services, attachments] = await Promise.all([
       organisationContext(ctx, organisationId),
       listServices(ctx.db, organisationId),
+      caseAttachments(ctx, organisationId, caseId),
     ]);
     const c = detail.case;
     const today = todayIn(ctx, department.timeZone);
@@ -513,6 +524,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
         delay: c.answered_local_date ? calendar.delay(c.received_local_date, c.answered_local_date) : null,
         timeZone: department.timeZone,
         today,
+        attachments: attachments.map((a) => ({ ...a, size: Number(a.size) })),
         canEdit: viewer.role === 'admin' || viewer.role === 'agent',
         csrfToken: csrfOf(viewer),
         ...(form ? { form } : {}),
@@ -557,4 +569,105 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
       return redirectWithFlash(reply, `/registre/${caseId}`, { type: 'success', message: action.done });
     });
   }
+
+  // ——— Pièces jointes ———
+  app.get<{ Params: { id: string; attachmentId: string } }>(
+    '/registre/:id/pieces-jointes/:attachmentId',
+    { config: READERS },
+    async (request, reply) => {
+      const organisationId = organisationIdOf(request);
+      const file = await attachmentContent(ctx, organisationId, request.params.id, request.params.attachmentId);
+      return reply
+        .type(file.content_type)
+        .header('Content-Disposition', contentDisposition(file.filename))
+        .header('X-Content-Type-Options', 'nosniff')
+        .send(Buffer.from(file.content));
+    },
+  );
+
+  app.post<{ Params: { id: string; attachmentId: string } }>(
+    '/registre/:id/pieces-jointes/:attachmentId/supprimer',
+    { config: WRITERS },
+    async (request, reply) => {
+      const organisationId = organisationIdOf(request);
+      const caseId = request.params.id;
+      await removeAttachment(ctx, organisationId, caseId, request.params.attachmentId, actorOf(viewerOf(request)));
+      return redirectWithFlash(reply, `/registre/${caseId}#pieces-jointes`, {
+        type: 'success',
+        message: 'Pièce jointe supprimée.',
+      });
+    },
+  );
+
+  // Envoi : multipart limité à cette route (10 Mo + 1 octet pour détecter un fichier trop gros).
+  app.register(async (scope) => {
+    await scope.register(fastifyMultipart, {
+      attachFieldsToBody: 'keyValues',
+      // Pas d'exception à la limite : le fichier est tronqué et signalé, la route répond en français.
+      throwFileSizeLimit: false,
+      limits: { fileSize: MAX_ATTACHMENT_BYTES + 1, files: 1, fields: 5, fieldSize: 1024 },
+      async onFile(part) {
+        const content = await part.toBuffer();
+        (part as { value?: unknown }).value = {
+          filename: part.filename,
+          mimetype: part.mimetype,
+          content,
+          truncated: part.file.truncated,
+        } satisfies UploadedAttachment;
+      },
+    });
+
+    scope.post<{ Params: { id: string } }>(
+      '/registre/:id/pieces-jointes',
+      { config: WRITERS, bodyLimit: MAX_ATTACHMENT_BYTES + 1024 * 1024 },
+      async (request, reply) => {
+        const organisationId = organisationIdOf(request);
+        const caseId = request.params.id;
+        await caseDetail(ctx, organisationId, caseId);
+        const file = formBody(request.body).file;
+        const result = await handleForm(
+          async () => {
+            if (!isUploadedAttachment(file) || (file.content.length === 0 && !file.truncated)) {
+              throw new AppError('validation_failed', { file: 'Pièce jointe : choisissez un fichier non vide.' });
+            }
+            // Trop gros : rien n'est gardé (le reste du flux a été lu et ignoré).
+            if (file.truncated || file.content.length > MAX_ATTACHMENT_BYTES) {
+              throw new AppError('attachment_too_large', { file: ATTACHMENT_FIELD_TOO_LARGE });
+            }
+            return addAttachment(
+              ctx,
+              organisationId,
+              caseId,
+              { filename: file.filename, contentType: file.mimetype, bytes: file.content },
+              actorOf(viewerOf(request)),
+            );
+          },
+          (error, fields, status) => showCase(request, reply, caseId, { name: 'attachment', error, fields, values: {} }, status),
+        );
+        if (!result.ok) return result.response;
+        return redirectWithFlash(reply, `/registre/${caseId}#pieces-jointes`, {
+          type: 'success',
+          message: `Pièce jointe « ${result.value.filename} » ajoutée.`,
+        });
+      },
+    );
+  });
+}
+
+interface UploadedAttachment {
+  filename: string;
+  mimetype: string;
+  content: Buffer;
+  truncated: boolean;
+}
+
+function isUploadedAttachment(value: unknown): value is UploadedAttachment {
+  return typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedAttachment).content);
+}
+
+/** `attachment` avec un nom ASCII de repli et le nom exact en UTF-8 (RFC 6266 / 5987). */
+function contentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

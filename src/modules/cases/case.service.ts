@@ -69,7 +69,7 @@ export async function organisationContext(ctx: AppContext, organisationId: strin
 }
 
 /** Taxonomie des thèmes ; créée avec les thèmes de départ à la première lecture. */
-export async function themesOf(ctx: AppContext, organisationId: string) {
+export async function themesOf(ctx: AppContext, organisationId: string, options: { includeArchived?: boolean } = {}) {
   let themes = await listThemes(ctx.db, organisationId);
   if (themes.length === 0) {
     const now = ctx.clock.now().toISOString();
@@ -85,7 +85,8 @@ export async function themesOf(ctx: AppContext, organisationId: string) {
     );
     themes = await listThemes(ctx.db, organisationId);
   }
-  return themes;
+  // Un thème archivé n'est plus proposé à la saisie, mais reste attaché aux dossiers qui l'ont.
+  return options.includeArchived ? themes : themes.filter((t) => t.archived_at === null);
 }
 
 function event(caseId: string, type: string, actor: Actor, summary: string, at: string, data?: unknown) {

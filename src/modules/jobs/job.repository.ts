@@ -73,6 +73,11 @@ export async function findJob(db: Executor, id: string) {
   return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Avancement d'une tâche longue, écrit par son traitement (hors de toute transaction de l'appelant). */
+export async function setJobProgress(db: Executor, id: string, progressJson: string) {
+  await db.updateTable('jobs').set({ progress_json: progressJson }).where('id', '=', id).execute();
+}
+
 export async function listJobsByKind(db: Executor, kind: string) {
   return db.selectFrom('jobs').selectAll().where('kind', '=', kind).orderBy('run_at').execute();
 }
@@ -103,4 +108,13 @@ export async function releaseLease(db: Executor, name: string, holder: string) {
     .where('name', '=', name)
     .where('holder', '=', holder)
     .execute();
+}
+
+export async function deleteFinishedJobs(db: Executor, finishedBefore: string): Promise<number> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('status', 'in', ['done', 'failed'])
+    .where('finished_at', '<', finishedBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

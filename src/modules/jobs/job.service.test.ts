@@ -142,6 +142,7 @@ for (const engine of testEngines()) {
       assert.equal(row.summary, 'Événement ancien');
       assert.ok(row.personal_data_erased_at);
       assert.equal(RETENTION_JOB, 'retention');
+      assert.ok(result.jobsDeleted >= 1, 'les tâches terminées depuis plus de 30 jours sont supprimées');
     });
   });
 }

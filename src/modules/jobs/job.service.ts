@@ -22,6 +22,8 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** Clé d'unicité : une seule tâche par clé, quel que soit le nombre de processus. */
   uniqueKey?: string;
+  /** Identifiant choisi par l'appelant (pour suivre la tâche, par exemple sur une page d'avancement). */
+  id?: string;
 }
 
 export async function enqueueJob(
@@ -32,7 +34,7 @@ export async function enqueueJob(
 ): Promise<boolean> {
   const now = ctx.clock.now();
   return insertJob(ctx.db, {
-    id: newId(),
+    id: options.id ?? newId(),
     kind,
     organisation_id: options.organisationId ?? null,
     payload_json: JSON.stringify(payload ?? null),
@@ -46,6 +48,7 @@ export async function enqueueJob(
     locked_at: null,
     created_at: now.toISOString(),
     finished_at: null,
+    progress_json: null,
   });
 }
 

@@ -16,6 +16,8 @@ export interface JobTable {
   locked_at: string | null;
   created_at: string;
   finished_at: string | null;
+  /** Avancement et résultat d'une tâche longue (JSON), lus par sa page de suivi. */
+  progress_json: string | null;
 }
 
 export interface JobRunnerLeaseTable {

@@ -1,11 +1,11 @@
 import { checkboxGroup, csrfField, errorSummary, selectField, textField } from '../../../ui/components.ts';
-import { formatDate, formatDateTime } from '../../../ui/format.ts';
+import { formatBytes, formatDate, formatDateTime } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
 import type { CaseRow } from '../case.repository.ts';
 import { AUDIENCE_LABELS, CHANNEL_LABELS, KIND_LABELS, TARGET_LABELS } from '../vocabulary.ts';
 import { formValue, options, statusBadge, textArea, type Urgency, urgencyBadge } from './case-common.view.ts';
 
-export type CaseAction = 'answer' | 'reclassify' | 'reassign' | 'appointment' | 'close';
+export type CaseAction = 'answer' | 'reclassify' | 'reassign' | 'appointment' | 'close' | 'attachment';
 
 export interface CaseDetailView {
   case: CaseRow;
@@ -17,6 +17,7 @@ export interface CaseDetailView {
   delay: number | null;
   timeZone: string;
   today: string;
+  attachments: { id: string; filename: string; content_type: string; size: number; created_at: string }[];
   canEdit: boolean;
   csrfToken: string;
   form?: { name: CaseAction; error: string; fields: Record<string, string>; values: Record<string, unknown> };
@@ -117,6 +118,64 @@ ${
 }`;
 }
 
+const TYPE_LABELS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/tiff': 'TIFF',
+};
+
+function attachmentsSection(v: CaseDetailView): SafeHtml {
+  const c = v.case;
+  const mine = v.form?.name === 'attachment' ? v.form : undefined;
+  const fileError = mine?.fields.file;
+  const list =
+    v.attachments.length === 0
+      ? html`<p>Aucune pièce jointe.</p>`
+      : html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+<table>
+  <caption>Pièces jointes du dossier</caption>
+  <thead><tr><th scope="col">Fichier</th><th scope="col">Type</th><th scope="col">Taille</th><th scope="col">Ajoutée le</th>${v.canEdit ? html`<th scope="col">Action</th>` : ''}</tr></thead>
+  <tbody>
+    ${v.attachments.map(
+      (a) => html`<tr>
+      <td><a class="fr-link" href="/registre/${c.id}/pieces-jointes/${a.id}" download>${a.filename}</a></td>
+      <td>${TYPE_LABELS[a.content_type] ?? a.content_type}</td>
+      <td>${formatBytes(Number(a.size))}</td>
+      <td>${formatDateTime(a.created_at, v.timeZone)}</td>
+      ${
+        v.canEdit
+          ? html`<td><form method="post" action="/registre/${c.id}/pieces-jointes/${a.id}/supprimer">
+        ${csrfField(v.csrfToken)}
+        <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">Supprimer<span class="fr-sr-only"> ${a.filename}</span></button>
+      </form></td>`
+          : ''
+      }
+    </tr>`,
+    )}
+  </tbody>
+</table>
+</div></div></div></div>`;
+  const upload = v.canEdit
+    ? html`<section class="fr-mt-3w" aria-labelledby="ajout-piece-jointe">
+  <h3 id="ajout-piece-jointe">Ajouter une pièce jointe</h3>
+  ${mine ? errorSummary(mine.error, mine.fields) : ''}
+  <form method="post" action="/registre/${c.id}/pieces-jointes" enctype="multipart/form-data" novalidate>
+    ${csrfField(v.csrfToken)}
+    <div class="fr-upload-group${fileError ? ' fr-upload-group--error' : ''} fr-mb-3w">
+      <label class="fr-label" for="champ-file">Pièce jointe (scan d’un courrier, formulaire de l’urne)<span class="fr-hint-text" id="champ-file-aide">PDF, JPEG, PNG ou TIFF, 10 Mo au plus.</span></label>
+      <input class="fr-upload" type="file" id="champ-file" name="file" accept=".pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff" aria-describedby="champ-file-aide${fileError ? ' champ-file-erreur' : ''}"${fileError ? html` aria-invalid="true"` : ''}>
+      ${fileError ? html`<p class="fr-error-text" id="champ-file-erreur">${fileError}</p>` : ''}
+    </div>
+    <button class="fr-btn fr-btn--secondary" type="submit">Joindre le fichier</button>
+  </form>
+</section>`
+    : '';
+  return html`<h2 class="fr-mt-4w" id="pieces-jointes">Pièces jointes</h2>
+${list}
+${upload}`;
+}
+
 export function caseDetailView(v: CaseDetailView): SafeHtml {
   const c = v.case;
   const appointment = c.kind === 'elected_official_appointment';
@@ -155,6 +214,7 @@ export function caseDetailView(v: CaseDetailView): SafeHtml {
   </tbody>
 </table>
 </div></div></div></div>
+${attachmentsSection(v)}
 <h2 class="fr-mt-4w">Historique</h2>
 ${
   v.events.length === 0

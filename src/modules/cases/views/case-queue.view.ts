@@ -24,6 +24,8 @@ export interface CaseQueueView {
   services: { id: string; name: string }[];
   themes: { id: string; label: string }[];
   canCreate: boolean;
+  /** Référent qualité : thèmes et import. */
+  canAdminister: boolean;
   /** Agent : vue limitée à ses services (sauf « tous les services »). */
   agentScope: { limited: boolean; serviceNames: string[] } | null;
   today: string;
@@ -44,6 +46,7 @@ ${
     ? html`<ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
   <li><a class="fr-btn fr-icon-add-line" href="/registre/nouveau">Enregistrer une demande</a></li>
   <li><a class="fr-btn fr-btn--secondary fr-icon-inbox-archive-line" href="/registre/urne">Saisir une relève d’urne</a></li>
+  ${v.canAdminister ? html`<li><a class="fr-btn fr-btn--tertiary fr-icon-list-unordered" href="/registre/themes">Thèmes</a></li><li><a class="fr-btn fr-btn--tertiary fr-icon-upload-line" href="/registre/import">Importer un fichier</a></li>` : ''}
 </ul>`
     : ''
 }

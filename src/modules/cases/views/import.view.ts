@@ -145,3 +145,39 @@ ${previewTable(v.summary)}
 </ul>
 </div></div>`;
 }
+
+export interface ImportJobView {
+  fileName: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  result?: Omit<ImportSummary, 'changes'> | undefined;
+  error?: { message: string; fields: Record<string, string> } | undefined;
+}
+
+/** Suivi d'un import en tâche de fond : la page se recharge seule tant qu'il n'est pas terminé. */
+export function importJobView(v: ImportJobView): SafeHtml {
+  if (v.result) return importResultView({ fileName: v.fileName, summary: { ...v.result, changes: [] } });
+  if (v.error) return importErrorsView({ fileName: v.fileName, message: v.error.message, fields: v.error.fields });
+  if (v.status === 'failed' || v.status === 'done') {
+    return html`<div class="fr-grid-row"><div class="fr-col-12">
+<h1>Import interrompu</h1>
+<div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
+  <h2 class="fr-alert__title">L’import de ${v.fileName} n’a pas pu aboutir</h2>
+  <p>Aucune ligne n’a été enregistrée. Réessayez ; si le problème persiste, l’équipe technique le retrouvera dans les journaux.</p>
+</div>
+<p><a class="fr-btn" href="${IMPORT_PATH}">Importer de nouveau</a></p>
+</div></div>`;
+  }
+  const max = Math.max(v.total, 1);
+  const value = Math.min(v.done, max);
+  return html`<div class="fr-grid-row"><div class="fr-col-12">
+<h1>Import en cours</h1>
+<p>Fichier : <strong>${v.fileName}</strong>. ${v.status === 'queued' ? 'L’import va commencer.' : 'Les dossiers sont en cours d’enregistrement.'} Cette page se met à jour toutes les 2 secondes ; vous pouvez la quitter, l’import continue.</p>
+<div class="fr-mb-3w">
+  <label class="fr-label" for="progression-import">Progression de l’import</label>
+  <progress id="progression-import" max="${String(max)}" value="${String(value)}">${formatInteger(v.done)} / ${formatInteger(v.total)}</progress>
+  <p role="status">${formatInteger(v.done)} / ${formatInteger(v.total)} dossiers</p>
+</div>
+</div></div>`;
+}

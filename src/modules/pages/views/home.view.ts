@@ -9,8 +9,8 @@ export function publicHomeView(): SafeHtml {
   <h1>Vigie, la qualité du service aux usagers</h1>
   <p class="fr-text--lead">Vigie aide la préfecture à tenir les engagements du label Qual-e-pref : registres des demandes et des réclamations avec leurs délais en jours ouvrés, enquêtes de satisfaction, indicateurs et objectifs, plan d’actions et comité local des usagers.</p>
   <ul class="fr-btns-group fr-btns-group--inline-md">
-    <li><a class="fr-btn" href="/connexion">Se connecter</a></li>
-    <li><a class="fr-btn fr-btn--secondary" href="/accessibilite">Déclaration d’accessibilité</a></li>
+    <li><a class="fr-btn" href="/reclamation">Déposer une réclamation ou une suggestion</a></li>
+    <li><a class="fr-btn fr-btn--secondary" href="/connexion">Se connecter (agents)</a></li>
   </ul>
 </div>
 </div>`;
