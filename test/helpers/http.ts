@@ -62,3 +62,23 @@ export class TestBrowser {
 export async function testApp(ctx: AppContext): Promise<FastifyInstance> {
   return buildServer(ctx);
 }
+
+/** Corps multipart/form-data écrit à la main (champs texte puis un fichier). */
+export function multipart(fields: Record<string, string>, file?: { filename: string; type: string; content: Buffer }) {
+  const boundary = `----vigie-test-${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.content,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}

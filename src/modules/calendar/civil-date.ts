@@ -2,6 +2,22 @@
  * Dates civiles « AAAA-MM-JJ » (sans heure ni fuseau) : la seule forme sous laquelle le calendrier
  * des jours ouvrés raisonne. Arithmétique entière, sans objet Date, pour rester rapide.
  */
+/** Noms des mois, en français, en minuscules. */
+export const MONTH_NAMES = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+] as const;
+
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
-import { TestBrowser, testApp } from '../../../test/helpers/http.ts';
+import { multipart, TestBrowser, testApp } from '../../../test/helpers/http.ts';
 import { createJobRunner } from '../../app.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
@@ -15,26 +15,6 @@ import { CASE_IMPORT_JOB, enqueueCaseImport } from './case-import.job.ts';
 const PASSWORD = 'Clermont-Ferrand 63000';
 const PAGE = '/registre/import';
 const SAMPLE = readFileSync(new URL('../../../docs/formats/registre-exemple.csv', import.meta.url));
-
-/** Corps multipart/form-data écrit à la main (champs texte puis un fichier). */
-function multipart(fields: Record<string, string>, file?: { filename: string; type: string; content: Buffer }) {
-  const boundary = `----vigie-test-${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.content,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 function unescapeAttribute(value: string): string {
   return value

@@ -163,26 +163,30 @@ export async function listCases(db: Executor, organisationId: string, f: CaseFil
 }
 
 /** Ce que les indicateurs lisent : aucune donnée personnelle. */
-export async function caseFactsBetween(db: Executor, organisationId: string, from: string, to: string) {
-  return db
+const FACT_COLUMNS = [
+  'id',
+  'reference',
+  'kind',
+  'channel',
+  'audience',
+  'target',
+  'received_local_date',
+  'answered_local_date',
+  'appointment_fixed_local_date',
+  'appointment_held_local_date',
+  'answer_delay',
+] as const;
+
+/** Dossiers reçus entre deux dates (toutes natures, ou les seules demandes de rendez-vous d'élus). */
+export async function caseFactsBetween(db: Executor, organisationId: string, from: string, to: string, onlyAppointments = false) {
+  let query = db
     .selectFrom('cases')
-    .select([
-      'id',
-      'reference',
-      'kind',
-      'channel',
-      'audience',
-      'target',
-      'received_local_date',
-      'answered_local_date',
-      'appointment_fixed_local_date',
-      'appointment_held_local_date',
-      'answer_delay',
-    ])
+    .select(FACT_COLUMNS)
     .where('organisation_id', '=', organisationId)
     .where('received_local_date', '>=', from)
-    .where('received_local_date', '<=', to)
-    .execute();
+    .where('received_local_date', '<=', to);
+  if (onlyAppointments) query = query.where('kind', '=', 'elected_official_appointment');
+  return query.execute();
 }
 
 export async function insertCaseEvents(db: Executor, rows: Insertable<CaseEventTable>[]) {
@@ -295,29 +299,6 @@ export async function caseGroupsBetween(db: Executor, organisationId: string, fr
     overdue: toNumber(r.overdue),
     pending: toNumber(r.pending),
   }));
-}
-
-export async function appointmentFactsBetween(db: Executor, organisationId: string, from: string, to: string) {
-  return db
-    .selectFrom('cases')
-    .select([
-      'id',
-      'reference',
-      'kind',
-      'channel',
-      'audience',
-      'target',
-      'received_local_date',
-      'answered_local_date',
-      'appointment_fixed_local_date',
-      'appointment_held_local_date',
-      'answer_delay',
-    ])
-    .where('organisation_id', '=', organisationId)
-    .where('kind', '=', 'elected_official_appointment')
-    .where('received_local_date', '>=', from)
-    .where('received_local_date', '<=', to)
-    .execute();
 }
 
 /** Délais des réponses dont l'intervalle contient `date` (un jour de fermeture ajouté ou retiré). */

@@ -9,7 +9,6 @@ import { getOrganisation } from '../organisations/organisation.service.ts';
 import { listIndicators } from '../referentiel/referentiel.repository.ts';
 import {
   answeredAround,
-  appointmentFactsBetween,
   type CaseFilters,
   type CaseRow,
   caseFactsBetween,
@@ -433,6 +432,23 @@ export async function searchCases(ctx: AppContext, organisationId: string, filte
   return { total, page: current, pageCount, rows };
 }
 
+/** Ligne lue par `caseFactsBetween` → faits du calcul (sans donnée personnelle). */
+function factsOf(r: Awaited<ReturnType<typeof caseFactsBetween>>[number]): CaseFacts {
+  return {
+    id: r.id,
+    reference: r.reference,
+    kind: r.kind,
+    channel: r.channel as CaseChannel,
+    audience: r.audience,
+    target: r.target,
+    receivedLocalDate: r.received_local_date,
+    answeredLocalDate: r.answered_local_date,
+    appointmentFixedLocalDate: r.appointment_fixed_local_date,
+    appointmentHeldLocalDate: r.appointment_held_local_date,
+    answerDelay: r.answer_delay,
+  };
+}
+
 export interface IndicatorValue extends IndicatorResult {
   label: string;
   period: string;
@@ -462,19 +478,7 @@ export async function registerIndicators(
     listIndicators(ctx.db),
     caseFactsBetween(ctx.db, organisationId, period.start, period.end),
   ]);
-  const facts: CaseFacts[] = rows.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    kind: r.kind,
-    channel: r.channel as CaseChannel,
-    audience: r.audience,
-    target: r.target,
-    receivedLocalDate: r.received_local_date,
-    answeredLocalDate: r.answered_local_date,
-    appointmentFixedLocalDate: r.appointment_fixed_local_date,
-    appointmentHeldLocalDate: r.appointment_held_local_date,
-    answerDelay: r.answer_delay,
-  }));
+  const facts = rows.map(factsOf);
   return registerIndicatorsFor(perimeter).map((definition) => ({
     ...computeRegisterIndicator(definition, facts, period, asOf, calendar),
     label: labels.find((l) => l.key === definition.key)?.label ?? definition.key,
@@ -509,21 +513,9 @@ export async function registerIndicatorTable(ctx: AppContext, organisationId: st
     listPerimeter(ctx.db, organisationId),
     listIndicators(ctx.db),
     caseGroupsBetween(ctx.db, organisationId, period.start, period.end, asOf),
-    appointmentFactsBetween(ctx.db, organisationId, period.start, period.end),
+    caseFactsBetween(ctx.db, organisationId, period.start, period.end, true),
   ]);
-  const appointmentFacts: CaseFacts[] = appointments.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    kind: r.kind,
-    channel: r.channel as CaseChannel,
-    audience: r.audience,
-    target: r.target,
-    receivedLocalDate: r.received_local_date,
-    answeredLocalDate: r.answered_local_date,
-    appointmentFixedLocalDate: r.appointment_fixed_local_date,
-    appointmentHeldLocalDate: r.appointment_held_local_date,
-    answerDelay: r.answer_delay,
-  }));
+  const appointmentFacts = appointments.map(factsOf);
   const months = monthsOf(period);
   const valueFor = (definition: RegisterIndicatorDefinition, p: Period) => {
     if (definition.milestone === 'answer') return indicatorFromGroups(definition, groups, p, asOf);

@@ -1,4 +1,4 @@
-import { daysInMonth } from '../calendar/civil-date.ts';
+import { daysInMonth, MONTH_NAMES } from '../calendar/civil-date.ts';
 
 /** Période d'un indicateur : un mois (`2026-03`), un trimestre (`2026-Q1`) ou une année (`2026`). */
 export interface Period {
@@ -8,21 +8,6 @@ export interface Period {
   end: string;
   label: string;
 }
-
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -39,7 +24,7 @@ export function parsePeriod(text: string): Period | undefined {
     const year = Number(match[1]);
     const month = Number(match[2]);
     if (year < 2000 || year > 2100 || month < 1 || month > 12) return undefined;
-    return { key: value, kind: 'month', ...monthRange(year, month, month), label: `${MONTHS[month - 1]} ${year}` };
+    return { key: value, kind: 'month', ...monthRange(year, month, month), label: `${MONTH_NAMES[month - 1]} ${year}` };
   }
   match = /^(\d{4})-Q([1-4])$/.exec(value);
   if (match) {

@@ -1,24 +1,10 @@
 import { csrfField, errorSummary, table, textField } from '../../../ui/components.ts';
 import { formatDate } from '../../../ui/format.ts';
 import { html, type SafeHtml } from '../../../ui/html.ts';
-import { daysInMonth } from '../civil-date.ts';
+import { daysInMonth, MONTH_NAMES } from '../civil-date.ts';
 import { CALENDAR_LABELS, type HolidayCalendar } from '../holidays.ts';
 import type { WorkingCalendar } from '../working-calendar.ts';
 
-const MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
 const WEEKDAYS: [string, string][] = [
   ['Lu', 'lundi'],
   ['Ma', 'mardi'],
@@ -92,7 +78,7 @@ function monthTable(v: CalendarPageView, month: number): SafeHtml {
   }
   return html`<div class="vigie-month">
   <table>
-    <caption>${MONTHS[month - 1]} ${v.year}</caption>
+    <caption>${MONTH_NAMES[month - 1]} ${v.year}</caption>
     <thead><tr>${WEEKDAYS.map(([short, long]) => html`<th scope="col"><abbr title="${long}">${short}</abbr></th>`)}</tr></thead>
     <tbody>${rows}</tbody>
   </table>
