@@ -84,7 +84,7 @@ function header(options: PageOptions): SafeHtml {
       </div>
     </div>
   </div>
-  <div class="fr-header__menu fr-modal" id="menu-principal" aria-labelledby="bouton-menu">
+  <div class="fr-header__menu fr-modal" id="menu-principal">
     <div class="fr-container">
       <button class="fr-btn--close fr-btn" aria-controls="menu-principal" title="Fermer">Fermer</button>
       <div class="fr-header__menu-links"></div>
