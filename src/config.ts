@@ -55,7 +55,12 @@ export interface Config {
   loginRateLimitPerMinute: number;
   jobsEnabled: boolean;
   logLevel: string;
+  /** Mots de passe des boîtes fonctionnelles, par nom de variable (`VIGIE_MAIL_SECRET_…`). */
+  mailSecrets: Readonly<Record<string, string>>;
 }
+
+/** Préfixe des variables qui portent les mots de passe IMAP/SMTP des boîtes fonctionnelles. */
+export const MAIL_SECRET_PREFIX = 'VIGIE_MAIL_SECRET_';
 
 const DEVELOPMENT_SECRET_KEY = 'vigie-development-key-never-use-in-production';
 
@@ -98,5 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
     jobsEnabled: v.JOBS_ENABLED,
     logLevel: v.LOG_LEVEL,
+    mailSecrets: Object.fromEntries(
+      Object.entries(env).filter(
+        (entry): entry is [string, string] =>
+          /^VIGIE_MAIL_SECRET_[A-Z0-9_]+$/.test(entry[0]) && typeof entry[1] === 'string' && entry[1] !== '',
+      ),
+    ),
   };
 }

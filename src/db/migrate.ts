@@ -6,6 +6,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_school_holidays.ts';
 import * as m0003 from './migrations/0003_cases.ts';
 import * as m0004 from './migrations/0004_job_progress.ts';
+import * as m0005 from './migrations/0005_mail.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_school_holidays': m0002,
   '0003_cases': m0003,
   '0004_job_progress': m0004,
+  '0005_mail': m0005,
 };
 
 const provider: MigrationProvider = {

@@ -18,6 +18,13 @@ import type {
 } from '../modules/cases/case.table.ts';
 import type { JobRunnerLeaseTable, JobTable } from '../modules/jobs/job.table.ts';
 import type {
+  InboundMessageTable,
+  MailboxTable,
+  MailTemplateTable,
+  OutgoingMailTable,
+  ServiceSignatureTable,
+} from '../modules/mail/mail.table.ts';
+import type {
   ClosureDayTable,
   OrganisationModuleTable,
   OrganisationTable,
@@ -61,4 +68,9 @@ export interface Database {
   case_attachments: CaseAttachmentTable;
   case_reference_counters: CaseReferenceCounterTable;
   case_imports: CaseImportTable;
+  mailboxes: MailboxTable;
+  inbound_messages: InboundMessageTable;
+  outgoing_mails: OutgoingMailTable;
+  mail_templates: MailTemplateTable;
+  service_signatures: ServiceSignatureTable;
 }

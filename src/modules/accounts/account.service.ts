@@ -103,6 +103,8 @@ export async function createAccount(ctx: AppContext, input: NewAccount, actor: A
         display_name: input.displayName?.trim() || email.split('@')[0] || email,
         password_hash: passwordHash,
         must_change_password: oneTimePassword ? 1 : 0,
+        reminder_digest: 1,
+        job_title: null,
         failed_logins: 0,
         locked_until: null,
         last_login_at: null,

@@ -10,6 +10,10 @@ export interface UserTable {
   locked_until: string | null;
   last_login_at: string | null;
   disabled_at: string | null;
+  /** 1 : reçoit le récapitulatif quotidien des échéances (chacun peut l'arrêter). */
+  reminder_digest: number;
+  /** Fonction, pour la signature individuelle (« Cheffe du bureau de l'accueil »). */
+  job_title: string | null;
   created_at: string;
   updated_at: string;
 }
