@@ -6,6 +6,8 @@ import { ensureSchoolHolidays } from './modules/calendar/school-holiday.service.
 import { CASE_IMPORT_JOB, runCaseImportJob } from './modules/cases/case-import.job.ts';
 import { JobRunner } from './modules/jobs/job.service.ts';
 import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
+import { MailWorker } from './modules/mail/mail-worker.ts';
+import { REMINDER_JOB, REMINDER_SCHEDULE_MS, runDailyReminders } from './modules/mail/reminder.service.ts';
 import { ensureReferentiel } from './modules/referentiel/referentiel.service.ts';
 import { buildServer } from './server.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
@@ -29,13 +31,18 @@ export async function openApp(
   }
 }
 
+/** Le récapitulatif quotidien passe chaque heure : chaque département reçoit le sien à 7 h locales, une fois par jour. */
 export function createJobRunner(ctx: AppContext): JobRunner {
   return new JobRunner(ctx)
     .register(RETENTION_JOB, async (c) => {
       await runRetention(c);
     })
     .register(CASE_IMPORT_JOB, runCaseImportJob)
-    .schedule({ kind: RETENTION_JOB, everyMs: 86_400_000 });
+    .register(REMINDER_JOB, async (c) => {
+      await runDailyReminders(c);
+    })
+    .schedule({ kind: RETENTION_JOB, everyMs: 86_400_000 })
+    .schedule({ kind: REMINDER_JOB, everyMs: REMINDER_SCHEDULE_MS });
 }
 
 export interface RunningApp {
@@ -51,12 +58,16 @@ export async function startApp(ctx: AppContext, handle: DatabaseHandle): Promise
   const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
   const runner = ctx.config.jobsEnabled ? createJobRunner(ctx) : undefined;
   runner?.start();
+  // Relève et envoi : sans boîte configurée (la démonstration), rien n'est relevé et les courriels attendent en file.
+  const mailWorker = ctx.config.jobsEnabled ? new MailWorker(ctx) : undefined;
+  mailWorker?.start();
   return {
     app,
     ctx,
     url: address.replace('127.0.0.1', 'localhost'),
     async stop() {
       await runner?.stop();
+      await mailWorker?.stop();
       await app.close();
       await handle.close();
     },

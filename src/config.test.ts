@@ -48,4 +48,14 @@ describe('configuration', () => {
     );
     assert.throws(() => loadConfig({ JOBS_ENABLED: 'peut-être' }), /JOBS_ENABLED/);
   });
+
+  it('réunit les mots de passe des boîtes fonctionnelles sous leur nom, et eux seuls', () => {
+    const config = loadConfig({
+      VIGIE_MAIL_SECRET_PREF_PUBLIC: 'secret-1',
+      VIGIE_MAIL_SECRET_VIDE: '',
+      VIGIE_MAIL_SECRET_minuscules: 'x',
+      AUTRE_SECRET: 'y',
+    });
+    assert.deepEqual(config.mailSecrets, { VIGIE_MAIL_SECRET_PREF_PUBLIC: 'secret-1' });
+  });
 });

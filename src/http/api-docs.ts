@@ -25,7 +25,7 @@ export function apiDocsRoutes(app: FastifyInstance): void {
 <p>L’API se trouve sous <code>/api/v1</code>. Chaque appel s’authentifie avec un jeton personnel, créé depuis la page <a href="/compte#jetons">Mon compte</a>, dans l’en-tête <code>Authorization: Bearer vigie_…</code>. Un jeton donne exactement les droits de son titulaire dans son organisation.</p>
 <p>Description OpenAPI 3 complète : <a href="/api/openapi.json">/api/openapi.json</a> (version ${spec.info.version}).</p>
 <p>Les erreurs ont toujours la forme <code>{ "error": { "code": "…", "message": "…", "fields": { … } } }</code> : un code anglais stable et un message en français.</p>
-<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content"><table>
+<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content"><table>
 <caption>Opérations disponibles</caption>
 <thead><tr><th scope="col">Méthode</th><th scope="col">Chemin</th><th scope="col">Rubrique</th><th scope="col">Description</th></tr></thead>
 <tbody>${operations.map((o) => html`<tr><td><code>${o.method}</code></td><td><code>${o.path}</code></td><td>${o.operation.tags?.join(', ') ?? ''}</td><td>${o.operation.summary ?? ''}</td></tr>`)}</tbody>

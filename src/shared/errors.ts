@@ -61,6 +61,21 @@ export const ERRORS = {
     message: 'Pièce jointe refusée : seuls les fichiers PDF, JPEG, PNG ou TIFF sont acceptés.',
   },
   attachment_limit_reached: { status: 409, message: 'Ce dossier a déjà le nombre maximal de pièces jointes (20).' },
+  outgoing_mail_not_retryable: {
+    status: 409,
+    message: 'Ce courriel est déjà parti ou en cours d’envoi : il ne peut pas être relancé.',
+  },
+  mailbox_has_messages: {
+    status: 409,
+    message:
+      'Cette boîte a déjà relevé des messages : arrêtez plutôt sa relève. La supprimer effacerait la trace qui empêche de relever deux fois les mêmes messages.',
+  },
+  duplicate_mailbox_address: { status: 409, message: 'Une boîte fonctionnelle de l’organisation utilise déjà cette adresse.' },
+  no_requester_email: {
+    status: 409,
+    message: 'Ce dossier n’a pas d’adresse électronique du demandeur : répondez par lettre ou enregistrez la réponse.',
+  },
+  duplicate_answer: { status: 409, message: 'Cette réponse a déjà été envoyée pour ce dossier (double envoi évité).' },
   rate_limited: { status: 429, message: 'Trop de requêtes : patientez un instant avant de réessayer.' },
   payload_too_large: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },

@@ -94,7 +94,7 @@ export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty
   if (rows.length === 0) {
     return html`<div class="fr-callout"><p class="fr-callout__text">${empty}</p></div>`;
   }
-  return html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+  return html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
 <table>
   <caption>${caption}</caption>
   <thead><tr>${columns.map((c) => html`<th scope="col">${c.header}</th>`)}</tr></thead>

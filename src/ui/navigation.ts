@@ -14,6 +14,7 @@ export function navigationFor(role: Role | undefined): NavItem[] {
     items.push({ label: 'Indicateurs', href: '/registre/indicateurs' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });
+  if (role === 'admin') items.push({ label: 'Courrier', href: '/courrier' });
   if (role === 'admin') items.push({ label: 'Comptes', href: '/admin/utilisateurs' });
   if (role === 'admin' || role === 'auditor') items.push({ label: 'Journal', href: '/admin/journal' });
   items.push({ label: 'Mon compte', href: '/compte' });

@@ -8,6 +8,8 @@ import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
 import { createCase } from '../../src/modules/cases/case.service.ts';
 import { addAttachment } from '../../src/modules/cases/case-attachment.service.ts';
 import { DEMO_PASSWORD, ensureDemo } from '../../src/modules/demo/demo.service.ts';
+import { createMailbox } from '../../src/modules/mail/mailbox.service.ts';
+import { listTemplates } from '../../src/modules/mail/template.repository.ts';
 import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
 import { buildServer } from '../../src/server.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -155,6 +157,36 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     { kind: 'elected_official_appointment', channel: 'email', audience: 'local_authority', receivedAt: '2026-04-01' },
     CLI_ACTOR,
   );
+  // Courrier : un dossier avec l'adresse du demandeur (réponse par courriel), une boîte sans relève.
+  const emailCase = await createCase(
+    testContext.ctx,
+    organisationId,
+    {
+      kind: 'information_request',
+      channel: 'email',
+      receivedAt: '2026-04-01',
+      serviceId: firstService?.id,
+      subject: 'Titre de séjour',
+      requesterName: 'Camille Martin',
+      requesterEmail: 'camille.martin@exemple.fr',
+      requesterAddress: '12 rue Blatin\n63000 Clermont-Ferrand',
+    },
+    CLI_ACTOR,
+  );
+  const mailbox = await createMailbox(
+    testContext.ctx,
+    organisationId,
+    {
+      serviceId: firstService?.id,
+      label: 'Accueil général',
+      address: 'pref-accueil@demo.vigie.test',
+      displayName: 'Préfecture du Puy-de-Dôme',
+      smtpHost: 'smtp.demo.vigie.test',
+      smtpPort: '587',
+    },
+    CLI_ACTOR,
+  );
+  const [template] = await listTemplates(testContext.ctx.db, organisationId);
   app = await buildServer(testContext.ctx);
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -214,6 +246,19 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/registre/indicateurs/RECL_MAIL_5J?period=2026-03&asOf=2026-04-02',
     '/registre/import',
     '/registre/themes',
+    `/registre/${emailCase.id}`,
+    `/registre/${emailCase.id}/courriel`,
+    `/registre/${emailCase.id}/lettre`,
+    '/courrier',
+    '/courrier/boites',
+    '/courrier/boites/nouvelle',
+    `/courrier/boites/${mailbox.id}`,
+    `/courrier/boites/${mailbox.id}/messages`,
+    '/courrier/envois',
+    '/courrier/modeles',
+    '/courrier/modeles/nouveau',
+    `/courrier/modeles/${template?.id}`,
+    '/courrier/signatures',
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);

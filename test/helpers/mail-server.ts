@@ -21,13 +21,23 @@ export interface TestMailServer {
   imapPort: number;
   smtpPort: number;
   lmtpPort: number;
-  /** Remet un message brut (RFC 5322) dans la boîte de `to` par LMTP, sans passer par le SMTP. */
-  deliver(to: string, raw: string | Buffer): Promise<void>;
+  /**
+   * Remet un message brut (RFC 5322) dans la boîte de `to` par LMTP, sans passer par le SMTP.
+   * `envelopeFrom` devient le Return-Path (chaîne vide : `<>`, celui des rebonds).
+   */
+  deliver(to: string, raw: string | Buffer, options?: { envelopeFrom?: string }): Promise<void>;
+  /** Dépose des messages par IMAP APPEND dans un dossier (créé au besoin), avec leur date interne. */
+  append(user: string, folder: string, messages: { raw: string | Buffer; internalDate?: Date }[]): Promise<void>;
+  /** Supprime puis recrée un dossier IMAP : il reçoit un nouvel UIDVALIDITY. */
+  recreateFolder(user: string, folder: string): Promise<void>;
   /** Les messages d'une boîte (dossier INBOX par défaut), du plus ancien au plus récent. */
   messages(user: string, folder?: string): Promise<{ uid: number; source: Buffer; internalDate: Date }[]>;
   /** Panne du relais SMTP (refus de connexion), puis rétablissement sur le même port. */
   stopSmtp(): Promise<void>;
   startSmtp(): Promise<void>;
+  /** Panne du serveur IMAP (Dovecot arrêté : IMAP et LMTP refusent), puis redémarrage sur les mêmes ports, boîtes intactes. */
+  stopImap(): Promise<void>;
+  startImap(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -152,8 +162,35 @@ export async function startTestMailServer(): Promise<TestMailServer> {
   const [imapPort, lmtpPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
   const config = join(dir, 'dovecot.conf');
   writeFileSync(config, dovecotConfig(dir, imapPort, lmtpPort));
-  const dovecot: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', config], { stdio: 'ignore' });
-  await Promise.all([waitForPort(imapPort), waitForPort(lmtpPort)]);
+  let dovecot: ChildProcess | undefined;
+  const startDovecot = async () => {
+    dovecot = spawn('/usr/sbin/dovecot', ['-F', '-c', config], { stdio: 'ignore' });
+    await Promise.all([waitForPort(imapPort), waitForPort(lmtpPort)]);
+  };
+  const stopDovecot = async () => {
+    const running = dovecot;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    try {
+      execFileSync('/usr/bin/doveadm', ['-c', config, 'stop'], { stdio: 'ignore' });
+    } catch {
+      running.kill('SIGTERM');
+    }
+    await exited;
+    dovecot = undefined;
+  };
+  await startDovecot();
+  const imapClient = async (user: string) => {
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: imapPort,
+      secure: false,
+      auth: { user, pass: TEST_MAIL_PASSWORD },
+      logger: false,
+    });
+    await client.connect();
+    return client;
+  };
 
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
 
@@ -196,18 +233,30 @@ export async function startTestMailServer(): Promise<TestMailServer> {
     imapPort,
     smtpPort,
     lmtpPort,
-    async deliver(to, raw) {
-      await lmtp.sendMail({ envelope: { from: `expediteur@${TEST_MAIL_DOMAIN}`, to: [to] }, raw });
+    async deliver(to, raw, options = {}) {
+      const from = options.envelopeFrom ?? `expediteur@${TEST_MAIL_DOMAIN}`;
+      await lmtp.sendMail({ envelope: { from, to: [to] }, raw });
+    },
+    async append(user, folder, messages) {
+      const client = await imapClient(user);
+      try {
+        if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => undefined);
+        for (const message of messages) await client.append(folder, message.raw, [], message.internalDate);
+      } finally {
+        await client.logout().catch(() => undefined);
+      }
+    },
+    async recreateFolder(user, folder) {
+      const client = await imapClient(user);
+      try {
+        await client.mailboxDelete(folder).catch(() => undefined);
+        await client.mailboxCreate(folder);
+      } finally {
+        await client.logout().catch(() => undefined);
+      }
     },
     async messages(user, folder = 'INBOX') {
-      const client = new ImapFlow({
-        host: '127.0.0.1',
-        port: imapPort,
-        secure: false,
-        auth: { user, pass: TEST_MAIL_PASSWORD },
-        logger: false,
-      });
-      await client.connect();
+      const client = await imapClient(user);
       try {
         const lock = await client.getMailboxLock(folder);
         try {
@@ -229,15 +278,12 @@ export async function startTestMailServer(): Promise<TestMailServer> {
       smtp = undefined;
     },
     startSmtp,
+    stopImap: stopDovecot,
+    startImap: startDovecot,
     async stop() {
       await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
       lmtp.close();
-      try {
-        execFileSync('/usr/bin/doveadm', ['-c', config, 'stop'], { stdio: 'ignore' });
-      } catch {
-        dovecot.kill('SIGTERM');
-      }
-      await new Promise((r) => setTimeout(r, 50));
+      await stopDovecot();
       rmSync(dir, { recursive: true, force: true });
     },
   };

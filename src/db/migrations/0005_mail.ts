@@ -108,6 +108,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['organisation_id', 'status', 'created_at'])
     .execute();
   await db.schema.createIndex('outgoing_mails_case').on('outgoing_mails').column('case_id').execute();
+  // Rattachement d'une réponse du demandeur et d'un rebond au courriel qu'ils citent.
+  await db.schema.createIndex('outgoing_mails_message_id').on('outgoing_mails').column('message_id').execute();
 
   await db.schema
     .createTable('mail_templates')

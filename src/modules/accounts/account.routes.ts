@@ -3,9 +3,24 @@ import { PUBLIC_CSRF_COOKIE, publicCsrfToken, SESSION_COOKIE, viewerOf } from '.
 import { formBody, handleForm, text } from '../../http/forms.ts';
 import { redirectWithFlash, renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
-import { changeOwnPassword, createApiToken, listOwnApiTokens, login, logout, revokeApiToken } from './account.service.ts';
+import {
+  changeOwnPassword,
+  createApiToken,
+  listOwnApiTokens,
+  login,
+  logout,
+  ownPreferences,
+  revokeApiToken,
+  updateOwnPreferences,
+} from './account.service.ts';
+import type { Viewer } from './viewer.ts';
 import { accountView, changePasswordView } from './views/account.view.ts';
 import { loginView } from './views/login.view.ts';
+
+/** Le récapitulatif et la signature individuelle concernent ceux qui traitent les dossiers. */
+function hasPreferences(viewer: Viewer): boolean {
+  return viewer.role === 'admin' || viewer.role === 'agent';
+}
 
 /** N'accepte qu'un chemin interne comme destination après connexion (pas de redirection ouverte). */
 function safeNext(value: string | undefined): string {
@@ -80,9 +95,41 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     return redirectWithFlash(reply, '/connexion', { type: 'success', message: 'Vous êtes déconnecté.' });
   });
 
+  /** Les préférences du compte, pour les rôles qui en ont. */
+  async function preferencesOf(viewer: Viewer) {
+    return hasPreferences(viewer) ? { preferences: await ownPreferences(ctx, viewer) } : {};
+  }
+
   app.get('/compte', { config: { access: 'authenticated' } }, async (request, reply) => {
     const viewer = viewerOf(request);
-    return renderPage(request, reply, { title: 'Mon compte', content: accountView(viewer, await listOwnApiTokens(ctx, viewer)) });
+    return renderPage(request, reply, {
+      title: 'Mon compte',
+      content: accountView(viewer, await listOwnApiTokens(ctx, viewer), await preferencesOf(viewer)),
+    });
+  });
+
+  app.post('/compte/preferences', { config: { access: ['admin', 'agent'] } }, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const body = formBody(request.body);
+    const result = await handleForm(
+      () => updateOwnPreferences(ctx, viewer, body),
+      async (message, fields, status) =>
+        renderPage(request, reply, {
+          title: 'Mon compte',
+          status,
+          content: accountView(viewer, await listOwnApiTokens(ctx, viewer), {
+            ...(await preferencesOf(viewer)),
+            preferencesForm: { error: message, fields, values: body },
+          }),
+        }),
+    );
+    if (!result.ok) return result.response;
+    return redirectWithFlash(reply, '/compte#recapitulatif', {
+      type: 'success',
+      message: result.value.reminderDigest
+        ? 'Préférences enregistrées : vous recevrez le récapitulatif quotidien.'
+        : 'Préférences enregistrées : vous ne recevrez plus le récapitulatif quotidien.',
+    });
   });
 
   app.get(
@@ -121,14 +168,20 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
         renderPage(request, reply, {
           title: 'Mon compte',
           status,
-          content: accountView(viewer, await listOwnApiTokens(ctx, viewer), undefined, message, fields, text(body, 'name')),
+          content: accountView(viewer, await listOwnApiTokens(ctx, viewer), {
+            ...(await preferencesOf(viewer)),
+            tokenForm: { error: message, fields, name: text(body, 'name') },
+          }),
         }),
     );
     if (!result.ok) return result.response;
     return renderPage(request, reply, {
       title: 'Mon compte',
       status: 201,
-      content: accountView(viewer, await listOwnApiTokens(ctx, viewer), result.value),
+      content: accountView(viewer, await listOwnApiTokens(ctx, viewer), {
+        ...(await preferencesOf(viewer)),
+        newToken: result.value,
+      }),
     });
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailField, list, optionalText, requiredText } from '../../shared/validation.ts';
+import { checkbox, emailField, list, optionalText, requiredText } from '../../shared/validation.ts';
 import { ROLES } from './roles.ts';
 
 export const loginSchema = z.object({
@@ -26,3 +26,9 @@ export const changePasswordSchema = z
   });
 
 export const apiTokenSchema = z.object({ name: requiredText('Nom du jeton', 80) });
+
+/** Préférences de « Mon compte » : le récapitulatif quotidien, la fonction (signature individuelle). */
+export const preferencesSchema = z.object({
+  reminderDigest: checkbox,
+  jobTitle: optionalText('Fonction', 120),
+});

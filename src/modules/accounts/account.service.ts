@@ -30,7 +30,7 @@ import {
   updateApiToken,
   updateUser,
 } from './account.repository.ts';
-import { apiTokenSchema, changePasswordSchema, createMemberSchema, loginSchema } from './account.schemas.ts';
+import { apiTokenSchema, changePasswordSchema, createMemberSchema, loginSchema, preferencesSchema } from './account.schemas.ts';
 import { generatePassword, hashPassword, passwordWeakness, verifyPassword } from './password.ts';
 import { isRole, type Role } from './roles.ts';
 import { actorOf, type Viewer } from './viewer.ts';
@@ -432,6 +432,42 @@ export async function createApiToken(ctx: AppContext, viewer: Viewer, input: unk
     });
   });
   return token;
+}
+
+export interface Preferences {
+  reminderDigest: boolean;
+  jobTitle: string | null;
+}
+
+export async function ownPreferences(ctx: AppContext, viewer: Viewer): Promise<Preferences> {
+  const user = await findUserById(ctx.db, viewer.userId);
+  if (!user) throw new AppError('user_not_found');
+  return { reminderDigest: user.reminder_digest === 1, jobTitle: user.job_title };
+}
+
+/** Arrêter ou reprendre le récapitulatif quotidien ; la fonction qui signe les réponses individuelles. */
+export async function updateOwnPreferences(ctx: AppContext, viewer: Viewer, input: unknown): Promise<Preferences> {
+  const data = validate(preferencesSchema, input);
+  const before = await ownPreferences(ctx, viewer);
+  const after: Preferences = { reminderDigest: data.reminderDigest, jobTitle: data.jobTitle ?? null };
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateUser(trx, viewer.userId, {
+      reminder_digest: after.reminderDigest ? 1 : 0,
+      job_title: after.jobTitle,
+      updated_at: ctx.clock.now().toISOString(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      organisationId: viewer.organisationId,
+      actor: actorOf(viewer),
+      action: 'user.preferences_changed',
+      entityType: 'user',
+      entityId: viewer.userId,
+      summary: `Préférences modifiées : récapitulatif quotidien ${after.reminderDigest ? 'reçu' : 'arrêté'}`,
+      before,
+      after,
+    });
+  });
+  return after;
 }
 
 export async function listOwnApiTokens(ctx: AppContext, viewer: Viewer) {

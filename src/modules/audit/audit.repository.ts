@@ -7,6 +7,16 @@ export async function insertAuditEvent(db: Executor, event: Insertable<AuditEven
   await db.insertInto('audit_events').values(event).execute();
 }
 
+/** Plusieurs événements en une instruction par paquet (relève d'un lot de courriels). */
+export async function insertAuditEvents(db: Executor, events: Insertable<AuditEventTable>[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    await db
+      .insertInto('audit_events')
+      .values(events.slice(i, i + 500))
+      .execute();
+  }
+}
+
 export async function listAuditEvents(db: Executor, organisationId: string, limit: number, offset: number) {
   return db
     .selectFrom('audit_events')

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/types.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { newId } from '../../shared/ids.ts';
-import { insertAuditEvent } from './audit.repository.ts';
+import { insertAuditEvent, insertAuditEvents } from './audit.repository.ts';
 
 /** Qui agit : un compte, ou le système (tâche de fond, ligne de commande). */
 export interface Actor {
@@ -28,7 +28,20 @@ export interface AuditInput {
  * ensemble. Un import en masse écrit un seul événement qui le résume.
  */
 export async function recordAudit(trx: Executor, clock: Clock, input: AuditInput): Promise<void> {
-  await insertAuditEvent(trx, {
+  await insertAuditEvent(trx, auditRow(clock, input));
+}
+
+/** Plusieurs événements d'audit écrits ensemble, dans la même transaction que leurs modifications. */
+export async function recordAudits(trx: Executor, clock: Clock, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length > 0)
+    await insertAuditEvents(
+      trx,
+      inputs.map((input) => auditRow(clock, input)),
+    );
+}
+
+function auditRow(clock: Clock, input: AuditInput) {
+  return {
     id: newId(),
     organisation_id: input.organisationId,
     actor_user_id: input.actor.userId,
@@ -41,5 +54,5 @@ export async function recordAudit(trx: Executor, clock: Clock, input: AuditInput
     after_json: input.after === undefined ? null : JSON.stringify(input.after),
     occurred_at: clock.now().toISOString(),
     personal_data_erased_at: null,
-  });
+  };
 }

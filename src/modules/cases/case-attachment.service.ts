@@ -59,6 +59,31 @@ export function safeFilename(raw: string): string {
   return [...name.slice(0, name.length - extension.length)].slice(0, MAX_FILENAME_LENGTH - extension.length).join('') + extension;
 }
 
+export type AttachmentCheck =
+  | { ok: true; type: AttachmentType }
+  | { ok: false; code: 'validation_failed' | 'attachment_too_large' | 'attachment_refused'; message: string };
+
+/**
+ * Les règles d'une pièce jointe, communes à la saisie et à la relève des courriels : non vide,
+ * 10 Mo au plus, type reconnu par ses octets (et, quand il est déclaré, conforme à la déclaration).
+ */
+export function checkAttachment(bytes: Uint8Array, declaredType: string | null): AttachmentCheck {
+  if (bytes.length === 0)
+    return { ok: false, code: 'validation_failed', message: 'Pièce jointe : choisissez un fichier non vide.' };
+  if (bytes.length > MAX_ATTACHMENT_BYTES)
+    return { ok: false, code: 'attachment_too_large', message: ATTACHMENT_FIELD_TOO_LARGE };
+  const sniffed = sniffAttachmentType(bytes);
+  const declared = declaredType === null ? sniffed : (declaredType.split(';')[0]?.trim().toLowerCase() ?? '');
+  if (sniffed === null || declared !== sniffed) {
+    return {
+      ok: false,
+      code: 'attachment_refused',
+      message: 'Pièce jointe : PDF, JPEG, PNG ou TIFF seulement (le contenu du fichier ne correspond pas à ces formats).',
+    };
+  }
+  return { ok: true, type: sniffed };
+}
+
 async function caseOf(ctx: AppContext, organisationId: string, caseId: string) {
   const row = await findCase(ctx.db, organisationId, caseId);
   if (!row) throw new AppError('not_found', {}, 'Dossier introuvable.');
@@ -85,17 +110,9 @@ export async function addAttachment(
   actor: Actor,
 ) {
   const row = await caseOf(ctx, organisationId, caseId);
-  if (input.bytes.length === 0) {
-    throw new AppError('validation_failed', { file: 'Pièce jointe : choisissez un fichier non vide.' });
-  }
-  if (input.bytes.length > MAX_ATTACHMENT_BYTES) throw new AppError('attachment_too_large', { file: ATTACHMENT_FIELD_TOO_LARGE });
-  const declared = input.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  const sniffed = sniffAttachmentType(input.bytes);
-  if (!(declared in ATTACHMENT_TYPES) || sniffed !== declared) {
-    throw new AppError('attachment_refused', {
-      file: 'Pièce jointe : PDF, JPEG, PNG ou TIFF seulement (le contenu du fichier ne correspond pas à ces formats).',
-    });
-  }
+  const check = checkAttachment(input.bytes, input.contentType);
+  if (!check.ok) throw new AppError(check.code, { file: check.message });
+  const sniffed = check.type;
   if ((await countAttachments(ctx.db, caseId)) >= MAX_ATTACHMENTS_PER_CASE) {
     throw new AppError('attachment_limit_reached', {
       file: `Pièce jointe : ${MAX_ATTACHMENTS_PER_CASE} pièces jointes au plus par dossier ; supprimez-en une d’abord.`,

@@ -30,8 +30,8 @@ export function retentionCutoff(now: Date, months: number): Date {
 /**
  * Conservation limitée du registre : pour chaque dossier clos depuis plus de
  * `CASE_PERSONAL_DATA_RETENTION_MONTHS` mois, efface le demandeur (nom, adresses), l'objet, le texte,
- * la réponse, les suites données, les pièces jointes, les données des événements du dossier et ses
- * copies dans le journal d'audit ; garde ce que lisent les indicateurs (nature, canal, public, cible,
+ * la réponse, les suites données, les pièces jointes, les données des événements du dossier, ses
+ * courriels (destinataire, objet, texte) et ses copies dans le journal d'audit ; garde ce que lisent les indicateurs (nature, canal, public, cible,
  * dates, échéances, service, thèmes). Un seul événement d'audit résume le passage. `dryRun` : la liste
  * sans rien modifier.
  */
@@ -81,6 +81,13 @@ export async function purgeCasePersonalData(
         .execute();
       await trx.deleteFrom('case_attachments').where('case_id', 'in', ids).execute();
       await trx.updateTable('case_events').set({ data_json: null }).where('case_id', 'in', ids).execute();
+      // Les courriels du dossier (accusé, réponse) et la trace de la relève portent les mêmes données.
+      await trx
+        .updateTable('outgoing_mails')
+        .set({ to_address: '', to_name: null, subject: '', body_text: '', attachments_json: null, updated_at: at })
+        .where('case_id', 'in', ids)
+        .execute();
+      await trx.updateTable('inbound_messages').set({ from_address: null, subject: null }).where('case_id', 'in', ids).execute();
     }
     for (const c of cases) await erasePersonalDataOfEntity(trx, 'case', c.id, at);
     const organisations = new Set(cases.map((c) => c.organisationId));

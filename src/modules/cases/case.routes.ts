@@ -11,7 +11,7 @@ import { actorOf, type Viewer } from '../accounts/viewer.ts';
 import type { Actor } from '../audit/audit.service.ts';
 import { localDateOf } from '../calendar/calendar.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
-import type { WorkingCalendar } from '../calendar/working-calendar.ts';
+import { listOutgoingMailsOfCase } from '../mail/outgoing-mail.repository.ts';
 import { listServices } from '../organisations/organisation.repository.ts';
 import { type CaseFilters, type CaseRow, casesByReferences, listCases, themesOfCases } from './case.repository.ts';
 import {
@@ -37,7 +37,7 @@ import {
 } from './case-attachment.service.ts';
 import { exportRecord, registerCsv, registerXlsx } from './case-export.ts';
 import { parsePeriod } from './period.ts';
-import type { Urgency } from './views/case-common.view.ts';
+import { currentDue, urgencyOf } from './urgency.ts';
 import { type CaseAction, caseDetailView } from './views/case-detail.view.ts';
 import { newCaseView, URN_KINDS, urnRoundView, urnStartView } from './views/case-entry.view.ts';
 import { caseQueueView, type QueueRow } from './views/case-queue.view.ts';
@@ -65,25 +65,6 @@ function param(query: unknown, name: string): string | undefined {
 /** Aujourd'hui, en date locale du département (jamais l'horloge système directement). */
 function todayIn(ctx: AppContext, timeZone: string): string {
   return instantToLocalDate(ctx.clock.now(), timeZone);
-}
-
-/** Échéance en cours : la réponse, ou l'étape suivante d'un rendez-vous d'élu. */
-function currentDue(row: CaseRow): string | null {
-  if (row.kind === 'elected_official_appointment') {
-    if (!row.appointment_fixed_local_date) return row.appointment_fixed_due;
-    if (!row.appointment_held_local_date) return row.appointment_held_due;
-    return null;
-  }
-  return row.due_date;
-}
-
-export function urgencyOf(row: CaseRow, today: string, calendar: WorkingCalendar): Urgency {
-  if (row.status === 'answered' || row.status === 'closed') return null;
-  const due = currentDue(row);
-  if (!due) return null;
-  if (due < today) return 'overdue';
-  if (due === today) return 'today';
-  return calendar.workingDaysBetween(today, due) <= 2 ? 'soon' : null;
 }
 
 interface ParsedQueue {
@@ -503,10 +484,11 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = viewerOf(request);
     const organisationId = organisationIdOf(request);
     const detail = await caseDetail(ctx, organisationId, caseId);
-    const [{ department, calendar }, services, attachments] = await Promise.all([
+    const [{ department, calendar }, services, attachments, mails] = await Promise.all([
       organisationContext(ctx, organisationId),
       listServices(ctx.db, organisationId),
       caseAttachments(ctx, organisationId, caseId),
+      listOutgoingMailsOfCase(ctx.db, caseId),
     ]);
     const c = detail.case;
     const today = todayIn(ctx, department.timeZone);
@@ -525,6 +507,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
         timeZone: department.timeZone,
         today,
         attachments: attachments.map((a) => ({ ...a, size: Number(a.size) })),
+        mails,
         canEdit: viewer.role === 'admin' || viewer.role === 'agent',
         csrfToken: csrfOf(viewer),
         ...(form ? { form } : {}),

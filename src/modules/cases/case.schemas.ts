@@ -45,7 +45,7 @@ export type NewCaseInput = z.input<typeof newCaseSchema>;
 export const answerSchema = z.object({
   answeredAt: moment('Date de réponse'),
   answerChannel: channel,
-  answerText: optionalText('Réponse', 20_000),
+  answerText: optionalText('Réponse', 60_000),
   followUp: optionalText('Suites données', 5_000),
 });
 

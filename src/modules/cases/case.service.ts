@@ -1,9 +1,14 @@
+import type { Transaction } from 'kysely';
+import type { z } from 'zod';
+import type { Database } from '../../db/schema.ts';
+import type { Executor } from '../../db/types.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
-import { type Actor, recordAudit } from '../audit/audit.service.ts';
-import { localDateOf, organisationCalendar } from '../calendar/calendar.service.ts';
+import { type Actor, recordAudit, recordAudits } from '../audit/audit.service.ts';
+import { localDateOf, organisationCalendar, type ResolvedCalendar } from '../calendar/calendar.service.ts';
+import { mailboxForCase, queueReorientationNotice } from '../mail/correspondence.service.ts';
 import { listPerimeter, listServices } from '../organisations/organisation.repository.ts';
 import { getOrganisation } from '../organisations/organisation.service.ts';
 import { listIndicators } from '../referentiel/referentiel.repository.ts';
@@ -13,17 +18,17 @@ import {
   type CaseRow,
   caseFactsBetween,
   caseGroupsBetween,
+  casesByReferences,
   countCases,
   findCase,
-  findCaseByReference,
   findCaseImport,
   insertCaseEvents,
   insertCases,
+  insertCaseThemes,
   insertThemes,
   listCaseEvents,
   listCases,
   listThemes,
-  replaceCaseThemes,
   reserveReferences,
   themesOfCases,
   updateCase,
@@ -110,9 +115,41 @@ function checkTarget(kind: CaseKind, target: UpdateTarget | undefined): UpdateTa
   return null;
 }
 
-export async function createCase(ctx: AppContext, organisationId: string, input: unknown, actor: Actor): Promise<CaseRow> {
-  const data = validate(newCaseSchema, input);
+/** Ce que la création d'un dossier lit de son organisation : chargé une fois (la relève le garde pour un lot). */
+export interface CaseCreationContext {
+  organisationId: string;
+  department: ResolvedCalendar['department'];
+  calendar: ResolvedCalendar['calendar'];
+  serviceIds: ReadonlySet<string>;
+  themeIds: ReadonlySet<string>;
+}
+
+/**
+ * Lit l'organisation, son calendrier, ses services et ses thèmes. `ctx.db` peut être la transaction
+ * de l'appelant (sur SQLite, une lecture par `ctx.db` pendant une transaction l'attendrait sans fin).
+ */
+export async function prepareCaseCreation(ctx: AppContext, organisationId: string): Promise<CaseCreationContext> {
   const { department, calendar } = await organisationContext(ctx, organisationId);
+  const services = await listServices(ctx.db, organisationId);
+  const themes = await themesOf(ctx, organisationId);
+  return {
+    organisationId,
+    department,
+    calendar,
+    serviceIds: new Set(services.map((s) => s.id)),
+    themeIds: new Set(themes.map((t) => t.id)),
+  };
+}
+
+/** Un dossier validé, échéances calculées, prêt à écrire ; sa référence est attribuée à l'écriture. */
+export interface CaseDraft {
+  row: Omit<CaseRow, 'reference'>;
+  themeIds: string[];
+}
+
+/** Les règles de la saisie (dates, cible, service, thèmes, échéances) sur une saisie déjà validée par zod. */
+function draftFrom(ctx: AppContext, prepared: CaseCreationContext, data: z.infer<typeof newCaseSchema>): CaseDraft {
+  const { department, calendar } = prepared;
   const target = checkTarget(data.kind, data.target);
   const received = localDateOf(data.receivedAt, department, 'receivedAt', 'Date de réception');
   let deposit: string | null = null;
@@ -121,27 +158,17 @@ export async function createCase(ctx: AppContext, organisationId: string, input:
     if (deposit > received)
       throw new AppError('validation_failed', { depositedAt: 'Date de dépôt : elle ne peut pas suivre la relève de l’urne.' });
   }
-  if (data.serviceId && !(await listServices(ctx.db, organisationId)).some((s) => s.id === data.serviceId)) {
+  if (data.serviceId && !prepared.serviceIds.has(data.serviceId)) {
     throw new AppError('validation_failed', { serviceId: 'Service inconnu.' });
   }
-  const themes = await themesOf(ctx, organisationId);
-  if (data.themeIds.some((id) => !themes.some((t) => t.id === id)))
+  if (data.themeIds.some((id) => !prepared.themeIds.has(id)))
     throw new AppError('validation_failed', { themeIds: 'Thème inconnu.' });
   const dues = dueDatesFor(data.kind, data.channel, received, (r, n) => calendar.dueDate(r, n));
   const now = ctx.clock.now().toISOString();
-  const id = newId();
-  const year = Number(received.slice(0, 4));
-  let row: CaseRow | undefined;
-  await ctx.db.transaction().execute(async (trx) => {
-    // Un dossier importé peut porter une référence de la forme de Vigie : on saute les numéros pris.
-    let sequence = await reserveReferences(trx, organisationId, year, 1);
-    while (await findCaseByReference(trx, organisationId, formatReference(year, sequence))) {
-      sequence = await reserveReferences(trx, organisationId, year, 1);
-    }
-    row = {
-      id,
-      organisation_id: organisationId,
-      reference: formatReference(year, sequence),
+  return {
+    row: {
+      id: newId(),
+      organisation_id: prepared.organisationId,
       kind: data.kind,
       channel: data.channel,
       audience: data.audience,
@@ -172,33 +199,110 @@ export async function createCase(ctx: AppContext, organisationId: string, input:
       personal_data_erased_at: null,
       created_at: now,
       updated_at: now,
-    };
-    await insertCases(trx, [row]);
-    await replaceCaseThemes(trx, id, data.themeIds);
-    await insertCaseEvents(trx, [
+    },
+    themeIds: data.themeIds,
+  };
+}
+
+/** Valide une saisie de dossier (erreurs par champ) sans rien écrire. */
+export function draftCase(ctx: AppContext, prepared: CaseCreationContext, input: unknown): CaseDraft {
+  return draftFrom(ctx, prepared, validate(newCaseSchema, input));
+}
+
+/** `count` références libres de l'année ; un numéro déjà pris (dossier importé à la forme de Vigie) est sauté. */
+async function freeReferences(trx: Executor, organisationId: string, year: number, count: number): Promise<string[]> {
+  const free: string[] = [];
+  while (free.length < count) {
+    const needed = count - free.length;
+    const first = await reserveReferences(trx, organisationId, year, needed);
+    const candidates = Array.from({ length: needed }, (_, i) => formatReference(year, first + i));
+    const taken = new Set((await casesByReferences(trx, organisationId, candidates)).map((c) => c.reference));
+    free.push(...candidates.filter((r) => !taken.has(r)));
+  }
+  return free;
+}
+
+/**
+ * Écrit des dossiers préparés par `draftCase` dans la transaction de l'appelant : références, dossiers,
+ * thèmes, événement « reçu » et audit, chaque sorte en une écriture groupée. Rend les lignes dans l'ordre.
+ */
+export async function insertNewCases(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  prepared: CaseCreationContext,
+  drafts: CaseDraft[],
+  actor: Actor,
+): Promise<CaseRow[]> {
+  const organisationId = prepared.organisationId;
+  const byYear = new Map<number, number[]>();
+  drafts.forEach((draft, index) => {
+    const year = Number(draft.row.received_local_date.slice(0, 4));
+    byYear.set(year, [...(byYear.get(year) ?? []), index]);
+  });
+  const references: string[] = [];
+  for (const [year, indexes] of byYear) {
+    const free = await freeReferences(trx, organisationId, year, indexes.length);
+    indexes.forEach((index, i) => {
+      references[index] = free[i] as string;
+    });
+  }
+  const rows: CaseRow[] = drafts.map((draft, index) => ({ ...draft.row, reference: references[index] as string }));
+  await insertCases(trx, rows, ctx.engine);
+  await insertCaseThemes(
+    trx,
+    drafts.flatMap((draft) => draft.themeIds.map((theme_id) => ({ case_id: draft.row.id, theme_id }))),
+  );
+  await insertCaseEvents(
+    trx,
+    rows.map((row) =>
       event(
-        id,
+        row.id,
         'received',
         actor,
-        `${KIND_LABELS[data.kind]} reçue par ${CHANNEL_LABELS[data.channel].toLowerCase()} le ${received}${dues.answer ? `, échéance le ${dues.answer}` : ''}`,
-        now,
+        `${KIND_LABELS[row.kind]} reçue par ${CHANNEL_LABELS[row.channel].toLowerCase()} le ${row.received_local_date}${row.due_date ? `, échéance le ${row.due_date}` : ''}`,
+        row.created_at,
       ),
-    ]);
-    await recordAudit(trx, ctx.clock, {
+    ),
+  );
+  await recordAudits(
+    trx,
+    ctx.clock,
+    rows.map((row) => ({
       organisationId,
       actor,
       action: 'case.created',
       entityType: 'case',
-      entityId: id,
+      entityId: row.id,
       summary: `Dossier ${row.reference} enregistré`,
       after: {
         reference: row.reference,
         kind: row.kind,
         channel: row.channel,
-        receivedLocalDate: received,
-        dueDate: dues.answer,
+        receivedLocalDate: row.received_local_date,
+        dueDate: row.due_date,
       },
-    });
+    })),
+  );
+  return rows;
+}
+
+export async function createCase(
+  ctx: AppContext,
+  organisationId: string,
+  input: unknown,
+  actor: Actor,
+  options?: {
+    /** Écritures liées (message relevé, pièces jointes, accusé) : dans la même transaction, tout ou rien. */
+    within?: (trx: Transaction<Database>, row: CaseRow) => Promise<void>;
+  },
+): Promise<CaseRow> {
+  const data = validate(newCaseSchema, input);
+  const prepared = await prepareCaseCreation(ctx, organisationId);
+  const draft = draftFrom(ctx, prepared, data);
+  let row: CaseRow | undefined;
+  await ctx.db.transaction().execute(async (trx) => {
+    [row] = await insertNewCases(trx, ctx, prepared, [draft], actor);
+    if (row && options?.within) await options.within(trx, row);
   });
   if (!row) throw new AppError('internal');
   return row;
@@ -210,7 +314,17 @@ async function existingCase(ctx: AppContext, organisationId: string, caseId: str
   return row;
 }
 
-export async function recordAnswer(ctx: AppContext, organisationId: string, caseId: string, input: unknown, actor: Actor) {
+export async function recordAnswer(
+  ctx: AppContext,
+  organisationId: string,
+  caseId: string,
+  input: unknown,
+  actor: Actor,
+  options?: {
+    /** Ce qui accompagne la réponse (courriel mis en file, lettre jointe) : même transaction, tout ou rien. */
+    within?: (trx: Transaction<Database>, row: CaseRow) => Promise<void>;
+  },
+) {
   const data = validate(answerSchema, input);
   const row = await existingCase(ctx, organisationId, caseId);
   const { department, calendar } = await organisationContext(ctx, organisationId);
@@ -252,6 +366,7 @@ export async function recordAnswer(ctx: AppContext, organisationId: string, case
       before: { status: row.status, answeredLocalDate: row.answered_local_date },
       after: { status: 'answered', answeredLocalDate: answered, delay },
     });
+    if (options?.within) await options.within(trx, row);
   });
   return { delay, answeredLocalDate: answered };
 }
@@ -309,12 +424,23 @@ export async function reassignCase(ctx: AppContext, organisationId: string, case
   const status = data.reorient && row.status !== 'answered' && row.status !== 'closed' ? 'reoriented' : row.status;
   await ctx.db.transaction().execute(async (trx) => {
     await updateCase(trx, organisationId, caseId, { service_id: service.id, status, updated_at: now });
+    // Réorientation : le demandeur en est averti par courriel, dans la même transaction.
+    const notice = data.reorient
+      ? await queueReorientationNotice(trx, ctx, {
+          caseRow: row,
+          fromService: previous ?? null,
+          toService: service,
+          mailbox: await mailboxForCase(trx, row, previous?.id),
+          actor,
+          recordEvent: false,
+        })
+      : null;
     await insertCaseEvents(trx, [
       event(
         caseId,
         data.reorient ? 'reoriented' : 'reassigned',
         actor,
-        `${data.reorient ? 'Réorienté' : 'Réaffecté'} : ${previous?.name ?? 'aucun service'} → ${service.name}${data.note ? ` (${data.note})` : ''}`,
+        `${data.reorient ? 'Réorienté' : 'Réaffecté'} : ${previous?.name ?? 'aucun service'} → ${service.name}${data.note ? ` (${data.note})` : ''}${notice ? ` ; ${notice.summary}` : ''}`,
         now,
       ),
     ]);

@@ -1,9 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
-
-/** DejaVu Sans, embarquée : accents, apostrophes typographiques et guillemets français. */
-const FONT = fileURLToPath(new URL('../../../node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf', import.meta.url));
-const FONT_BOLD = fileURLToPath(new URL('../../../node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', import.meta.url));
+import { createPdf } from '../../shared/pdf.ts';
 
 export interface PaperFormOptions {
   organisationName: string;
@@ -15,7 +10,7 @@ export interface PaperFormOptions {
  * ligne (nature à cocher, date, objet, message, nom, adresse, courriel) et la mention d'information.
  */
 export function paperFormPdf(options: PaperFormOptions): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const { doc, done } = createPdf({
     size: 'A4',
     margins: { top: 36, bottom: 30, left: 42, right: 42 },
     info: {
@@ -23,14 +18,6 @@ export function paperFormPdf(options: PaperFormOptions): Promise<Buffer> {
       Author: options.organisationName,
       Subject: 'Formulaire à déposer dans l’urne de l’accueil',
     },
-  });
-  doc.registerFont('regular', FONT);
-  doc.registerFont('bold', FONT_BOLD);
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
   });
 
   const left = doc.page.margins.left;

@@ -6,6 +6,8 @@ import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
+import { listSignatures } from '../mail/template.repository.ts';
+import { ensureDefaultTemplates, saveSignature } from '../mail/template.service.ts';
 import { findOrganisationBySlug, findServiceByName, listServices, listSites } from '../organisations/organisation.repository.ts';
 import { addService, addSite, createOrganisation, markAsDemo, updatePerimeter } from '../organisations/organisation.service.ts';
 
@@ -100,6 +102,7 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
     );
   }
   await ensureDemoCases(ctx, organisationId);
+  await ensureDemoMail(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,
@@ -262,5 +265,29 @@ async function ensureDemoCases(ctx: AppContext, organisationId: string): Promise
         );
       }
     }
+  }
+}
+
+/**
+ * Courrier de démonstration : les modèles de départ et la signature des services (adresse fictive
+ * de la préfecture). Aucune boîte n'est configurée : la relève est arrêtée et les courriels attendent.
+ */
+async function ensureDemoMail(ctx: AppContext, organisationId: string): Promise<void> {
+  await ensureDefaultTemplates(ctx.db, ctx, organisationId);
+  const existing = new Set((await listSignatures(ctx.db, organisationId)).map((s) => s.service_id));
+  for (const service of await listServices(ctx.db, organisationId)) {
+    if (existing.has(service.id)) continue;
+    await saveSignature(
+      ctx,
+      organisationId,
+      service.id,
+      {
+        serviceLabel: `${service.name}\nPréfecture du Puy-de-Dôme (démonstration)`,
+        postalAddress: '18 boulevard Desaix\n63000 Clermont-Ferrand',
+        phone: '04 73 98 63 63',
+        website: 'www.puy-de-dome.gouv.fr',
+      },
+      DEMO_ACTOR,
+    );
   }
 }

@@ -13,6 +13,7 @@ import {
   requeueStaleJobs,
   rescheduleJob,
 } from './job.repository.ts';
+import { PeriodicLoop } from './periodic.ts';
 
 export type JobHandler = (ctx: AppContext, payload: unknown, job: { id: string; organisationId: string | null }) => Promise<void>;
 
@@ -72,8 +73,7 @@ export class JobRunner {
   readonly #ctx: AppContext;
   readonly #handlers = new Map<string, JobHandler>();
   readonly #schedules: Schedule[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #loop = new PeriodicLoop('Exécuteur de tâches', () => this.tick());
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
@@ -130,28 +130,11 @@ export class JobRunner {
   }
 
   start(intervalMs = 5_000): void {
-    if (this.#timer) return;
-    const run = () => {
-      // Jamais deux passages en même temps dans un processus.
-      if (this.#running) return;
-      this.#running = this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          process.emitWarning(`Exécuteur de tâches : ${error instanceof Error ? error.message : String(error)}`);
-        })
-        .finally(() => {
-          this.#running = undefined;
-        });
-    };
-    this.#timer = setInterval(run, intervalMs);
-    this.#timer.unref();
-    run();
+    this.#loop.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
     await releaseLease(this.#ctx.db, LEASE_NAME, this.holder).catch(() => undefined);
   }
 }

@@ -2,19 +2,21 @@ import type { AppContext } from '../../shared/context.ts';
 import { deleteExpiredSessions } from '../accounts/account.repository.ts';
 import { erasePersonalDataBefore } from '../audit/audit.repository.ts';
 import { purgeCasePersonalData } from '../cases/case-retention.ts';
+import { purgeUnlinkedMail } from '../mail/mail-retention.ts';
 import { deleteFinishedJobs } from './job.repository.ts';
 
 export const RETENTION_JOB = 'retention';
 
 /**
  * Conservation limitée : sessions expirées supprimées, données personnelles des états avant/après
- * du journal d'audit effacées au-delà de la durée configurée, données des dossiers clos, tâches terminées.
+ * du journal d'audit effacées au-delà de la durée configurée, données des dossiers clos, tâches terminées,
+ * courrier sans dossier.
  */
 export const FINISHED_JOB_RETENTION_DAYS = 30;
 
 export async function runRetention(
   ctx: AppContext,
-): Promise<{ sessions: number; auditEvents: number; casesErased: number; jobsDeleted: number }> {
+): Promise<{ sessions: number; auditEvents: number; casesErased: number; jobsDeleted: number; mailPurged: number }> {
   const now = ctx.clock.now();
   const sessions = await deleteExpiredSessions(
     ctx.db,
@@ -29,5 +31,12 @@ export async function runRetention(
   const cases = await purgeCasePersonalData(ctx);
   // Une tâche terminée garde son contenu (un fichier importé, par exemple) 30 jours, pour diagnostic.
   const jobs = await deleteFinishedJobs(ctx.db, new Date(now.getTime() - FINISHED_JOB_RETENTION_DAYS * 86_400_000).toISOString());
-  return { sessions, auditEvents, casesErased: cases.cases.length, jobsDeleted: jobs };
+  const mail = await purgeUnlinkedMail(ctx);
+  return {
+    sessions,
+    auditEvents,
+    casesErased: cases.cases.length,
+    jobsDeleted: jobs,
+    mailPurged: mail.outgoingDeleted + mail.inboundErased,
+  };
 }

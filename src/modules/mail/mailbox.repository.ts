@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Executor } from '../../db/types.ts';
+import { type Executor, toNumber } from '../../db/types.ts';
 import type { MailboxTable } from './mail.table.ts';
 
 export type MailboxRow = Selectable<MailboxTable>;
@@ -42,4 +42,56 @@ export async function listIntakeMailboxes(db: Executor) {
 
 export async function deleteMailbox(db: Executor, organisationId: string, id: string) {
   await db.deleteFrom('mailboxes').where('organisation_id', '=', organisationId).where('id', '=', id).execute();
+}
+
+/** Boîtes d'une organisation qui ont un relais SMTP, la plus ancienne d'abord (boîte d'expédition par défaut). */
+export async function listSendingMailboxes(db: Executor, organisationId: string) {
+  return db
+    .selectFrom('mailboxes')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('smtp_host', 'is not', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Journal des messages relevés d'une boîte, le plus récent d'abord, avec la référence du dossier. */
+export async function listInboundMessagesOfMailbox(
+  db: Executor,
+  organisationId: string,
+  mailboxId: string,
+  limit: number,
+  offset: number,
+) {
+  return db
+    .selectFrom('inbound_messages')
+    .leftJoin('cases', 'cases.id', 'inbound_messages.case_id')
+    .select([
+      'inbound_messages.id',
+      'inbound_messages.received_at',
+      'inbound_messages.from_address',
+      'inbound_messages.subject',
+      'inbound_messages.outcome',
+      'inbound_messages.reason',
+      'inbound_messages.case_id',
+      'cases.reference as case_reference',
+    ])
+    .where('inbound_messages.organisation_id', '=', organisationId)
+    .where('inbound_messages.mailbox_id', '=', mailboxId)
+    .orderBy('inbound_messages.received_at', 'desc')
+    .orderBy('inbound_messages.uid', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countInboundMessagesOfMailbox(db: Executor, organisationId: string, mailboxId: string) {
+  const row = await db
+    .selectFrom('inbound_messages')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('mailbox_id', '=', mailboxId)
+    .executeTakeFirst();
+  return toNumber(row?.n);
 }

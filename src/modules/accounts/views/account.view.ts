@@ -13,20 +13,47 @@ export interface TokenRow {
   revoked_at: string | null;
 }
 
-export function accountView(
-  viewer: Viewer,
-  tokens: TokenRow[],
-  newToken?: string,
-  error?: string,
-  fields: Record<string, string> = {},
-  name?: string,
-): SafeHtml {
+export interface AccountPageOptions {
+  /** Récapitulatif quotidien et fonction : pour les agents et les référents. */
+  preferences?: { reminderDigest: boolean; jobTitle: string | null };
+  /** Formulaire des préférences en erreur : message, champs, saisie. */
+  preferencesForm?: { error: string; fields: Record<string, string>; values: Record<string, unknown> };
+  newToken?: string;
+  /** Formulaire de création de jeton en erreur. */
+  tokenForm?: { error: string; fields: Record<string, string>; name: string | undefined };
+}
+
+function preferencesSection(csrf: string, o: AccountPageOptions): SafeHtml | '' {
+  if (!o.preferences) return '';
+  const form = o.preferencesForm;
+  const fields = form?.fields ?? {};
+  const digest = form ? form.values.reminderDigest === 'on' : o.preferences.reminderDigest;
+  const jobTitle = form ? (typeof form.values.jobTitle === 'string' ? form.values.jobTitle : '') : (o.preferences.jobTitle ?? '');
+  return html`<h2 id="recapitulatif">Récapitulatif et signature</h2>
+${form ? errorSummary(form.error, fields) : ''}
+<form method="post" action="/compte/preferences" class="fr-mb-5w" novalidate>
+  ${csrfField(csrf)}
+  <div class="fr-checkbox-group fr-mb-3w">
+    <input type="checkbox" id="champ-reminderDigest" name="reminderDigest" value="on"${digest ? html` checked` : ''} aria-describedby="champ-reminderDigest-aide">
+    <label class="fr-label" for="champ-reminderDigest">Recevoir le récapitulatif quotidien<span class="fr-hint-text" id="champ-reminderDigest-aide">Chaque jour ouvré vers 7 h, par courriel : les dossiers de vos services en retard, à traiter le jour même ou à échéance dans 2 jours ouvrés au plus (pour le référent qualité : les retards de tous les services). Rien à signaler, pas de courriel.</span></label>
+  </div>
+  ${textField({ name: 'jobTitle', label: 'Fonction', hint: 'Elle figure sous votre nom dans la signature individuelle des réponses, par exemple « Cheffe du bureau de l’accueil ».', value: jobTitle, error: fields.jobTitle, autocomplete: 'organization-title' })}
+  <button class="fr-btn" type="submit">Enregistrer</button>
+</form>`;
+}
+
+export function accountView(viewer: Viewer, tokens: TokenRow[], options: AccountPageOptions = {}): SafeHtml {
   const csrf = viewer.csrfToken ?? '';
+  const newToken = options.newToken;
+  const error = options.tokenForm?.error;
+  const fields = options.tokenForm?.fields ?? {};
+  const name = options.tokenForm?.name;
   return html`<h1>Mon compte</h1>
 <div class="fr-card fr-mb-4w"><div class="fr-card__body"><div class="fr-card__content">
   <h2 class="fr-card__title">${viewer.displayName}</h2>
   <p class="fr-card__desc">${viewer.email} — ${ROLE_LABELS[viewer.role]}${viewer.organisation ? html` — ${viewer.organisation.name}` : ''}</p>
 </div><div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline"><li><a class="fr-btn fr-btn--secondary" href="/compte/mot-de-passe">Changer mon mot de passe</a></li></ul></div></div></div>
+${preferencesSection(csrf, options)}
 
 <h2 id="jetons">Jetons d’API personnels</h2>
 <p>Un jeton permet à un programme d’utiliser l’<a href="/api/docs">API JSON de Vigie</a> avec vos droits. Il n’est affiché qu’une fois : conservez-le comme un mot de passe et révoquez-le dès qu’il ne sert plus.</p>

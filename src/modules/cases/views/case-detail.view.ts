@@ -1,6 +1,8 @@
 import { checkboxGroup, csrfField, errorSummary, selectField, textField } from '../../../ui/components.ts';
 import { formatBytes, formatDate, formatDateTime } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
+import type { OutgoingMailRow } from '../../mail/outgoing-mail.repository.ts';
+import { caseMailsSection } from '../../mail/views/case-email.view.ts';
 import type { CaseRow } from '../case.repository.ts';
 import { AUDIENCE_LABELS, CHANNEL_LABELS, KIND_LABELS, TARGET_LABELS } from '../vocabulary.ts';
 import { formValue, options, statusBadge, textArea, type Urgency, urgencyBadge } from './case-common.view.ts';
@@ -19,6 +21,8 @@ export interface CaseDetailView {
   today: string;
   attachments: { id: string; filename: string; content_type: string; size: number; created_at: string }[];
   canEdit: boolean;
+  /** Courriels du dossier (accusé, avis de réorientation, réponses) et leur statut d'envoi. */
+  mails?: OutgoingMailRow[];
   csrfToken: string;
   form?: { name: CaseAction; error: string; fields: Record<string, string>; values: Record<string, unknown> };
 }
@@ -53,6 +57,10 @@ function actions(v: CaseDetailView): SafeHtml {
   const err = (name: CaseAction, field: string) => own(name)?.fields[field];
   const complaintLike = c.kind === 'complaint' || c.kind === 'suggestion';
   return html`<h2 class="fr-mt-6w">Actions</h2>
+<ul class="fr-btns-group fr-btns-group--inline-md">
+  ${c.requester_email ? html`<li><a class="fr-btn" href="/registre/${c.id}/courriel">Répondre par courriel</a></li>` : ''}
+  <li><a class="fr-btn fr-btn--secondary" href="/registre/${c.id}/lettre">Préparer une lettre de réponse</a></li>
+</ul>
 ${actionForm(
   v,
   'answer',
@@ -100,7 +108,7 @@ ${actionForm(
   'action-reaffecter',
   'affectation',
   html`${selectField({ name: 'serviceId', label: 'Service', value: val('reassign', 'serviceId', c.service_id), error: err('reassign', 'serviceId'), placeholder: 'Choisir un service', options: v.services.map((s) => ({ value: s.id, label: s.name })) })}
-    ${checkboxGroup({ name: 'reorient', legend: 'Réorientation', items: [{ value: 'on', label: 'Réorientation vers le service compétent', checked: formValue(own('reassign')?.values, 'reorient') === 'on' }] })}
+    ${checkboxGroup({ name: 'reorient', legend: 'Réorientation', items: [{ value: 'on', label: 'Réorientation vers le service compétent (le demandeur reçoit l’avis de réorientation par courriel)', checked: formValue(own('reassign')?.values, 'reorient') === 'on' }] })}
     ${textField({ name: 'note', label: 'Note', value: val('reassign', 'note'), error: err('reassign', 'note') })}
     <button class="fr-btn fr-btn--secondary" type="submit">Confier à ce service</button>`,
 )}
@@ -123,6 +131,7 @@ const TYPE_LABELS: Record<string, string> = {
   'image/jpeg': 'JPEG',
   'image/png': 'PNG',
   'image/tiff': 'TIFF',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
 };
 
 function attachmentsSection(v: CaseDetailView): SafeHtml {
@@ -132,7 +141,7 @@ function attachmentsSection(v: CaseDetailView): SafeHtml {
   const list =
     v.attachments.length === 0
       ? html`<p>Aucune pièce jointe.</p>`
-      : html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+      : html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
 <table>
   <caption>Pièces jointes du dossier</caption>
   <thead><tr><th scope="col">Fichier</th><th scope="col">Type</th><th scope="col">Taille</th><th scope="col">Ajoutée le</th>${v.canEdit ? html`<th scope="col">Action</th>` : ''}</tr></thead>
@@ -181,7 +190,7 @@ export function caseDetailView(v: CaseDetailView): SafeHtml {
   const appointment = c.kind === 'elected_official_appointment';
   return html`<h1>Dossier ${c.reference}</h1>
 <ul class="fr-badges-group fr-mb-3w"><li>${statusBadge(c.status)}</li>${v.urgency ? html`<li>${urgencyBadge(v.urgency)}</li>` : ''}</ul>
-<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
 <table>
   <caption>Fiche du dossier</caption>
   <tbody>
@@ -215,6 +224,7 @@ export function caseDetailView(v: CaseDetailView): SafeHtml {
 </table>
 </div></div></div></div>
 ${attachmentsSection(v)}
+${v.mails ? caseMailsSection(v.mails, v.timeZone) : ''}
 <h2 class="fr-mt-4w">Historique</h2>
 ${
   v.events.length === 0

@@ -82,6 +82,7 @@ export function privacyView(
 </ul>
 <ul>
   <li><strong>Registre des demandes, réclamations et suggestions</strong> (courriels, formulaire en ligne, courriers, urne) : nom, adresse électronique et adresse postale du demandeur, objet, message, réponse, suites données et pièces jointes ; la date de réception, la nature, le canal et le service traitant servent aux indicateurs de délai de réponse.</li>
+  <li><strong>Courriels</strong> des boîtes fonctionnelles de la préfecture : les messages reçus deviennent des dossiers du registre ; Vigie garde pour chacun l’expéditeur, l’objet et l’identifiant technique du message, et la copie des courriels envoyés (accusés de réception, avis de réorientation, réponses, récapitulatifs quotidiens des agents).</li>
 </ul>
 <p>Les modules suivants (enquêtes, comité local des usagers) compléteront cette liste, avec leurs durées de conservation.</p>
 <h2>Durées de conservation</h2>
@@ -89,6 +90,7 @@ export function privacyView(
   <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
   <li>Comptes : conservés tant que la personne a un rôle dans l’organisation ; quand le référent qualité retire son dernier rôle, le compte est supprimé et son nom disparaît du journal d’audit.</li>
   <li>Registre : ${session.caseRetentionMonths} mois après la clôture d’un dossier, l’identité du demandeur, l’objet, les messages, les réponses et les pièces jointes sont effacés (y compris leurs copies dans le journal d’audit) ; restent les données anonymes qui servent aux indicateurs (dates, nature, canal, service, thèmes).</li>
+  <li>Courriels : ceux d’un dossier suivent le dossier (effacés avec lui) ; les messages relevés qui n’ont pas fait de dossier (réponses automatiques, rebonds, listes de diffusion) perdent leur expéditeur et leur objet au bout de 30 jours, et les récapitulatifs envoyés aux agents sont supprimés au bout de 30 jours.</li>
   <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
 </ul>
 <h2>Destinataires</h2>

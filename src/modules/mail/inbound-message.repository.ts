@@ -1,0 +1,129 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../db/types.ts';
+import type { InboundMessageTable } from './mail.table.ts';
+
+export type InboundMessageRow = Selectable<InboundMessageTable>;
+
+export async function insertInboundMessage(db: Executor, row: Insertable<InboundMessageTable>) {
+  await db.insertInto('inbound_messages').values(row).execute();
+}
+
+/** Les traces d'un lot de relève, en une instruction par paquet. */
+export async function insertInboundMessages(db: Executor, rows: Insertable<InboundMessageTable>[]) {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('inbound_messages')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
+/**
+ * Les messages d'un lot déjà relevés : même UID dans le même UIDVALIDITY, ou même Message-ID dans la
+ * boîte (un UIDVALIDITY qui change renumérote les messages sans qu'ils soient nouveaux).
+ */
+export async function findSeenMessages(
+  db: Executor,
+  mailboxId: string,
+  uidValidity: string,
+  uids: number[],
+  messageIds: string[],
+): Promise<{ uid: number; uid_validity: string; message_id: string }[]> {
+  if (uids.length === 0 && messageIds.length === 0) return [];
+  return db
+    .selectFrom('inbound_messages')
+    .select(['uid', 'uid_validity', 'message_id'])
+    .where('mailbox_id', '=', mailboxId)
+    .where((eb) =>
+      eb.or([
+        ...(uids.length > 0 ? [eb.and([eb('uid_validity', '=', uidValidity), eb('uid', 'in', uids)])] : []),
+        ...(messageIds.length > 0 ? [eb('message_id', 'in', messageIds)] : []),
+      ]),
+    )
+    .execute();
+}
+
+/** Dossiers cités par Message-ID : messages relevés du dossier ou courriels envoyés pour lui. */
+export async function casesByMessageIds(
+  db: Executor,
+  organisationId: string,
+  messageIds: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (messageIds.length === 0) return found;
+  const [inbound, outgoing] = await Promise.all([
+    // Par les boîtes de l'organisation : l'index unique (boîte, Message-ID) sert la recherche.
+    db
+      .selectFrom('inbound_messages')
+      .select(['message_id', 'case_id'])
+      .where('mailbox_id', 'in', db.selectFrom('mailboxes').select('id').where('organisation_id', '=', organisationId))
+      .where('message_id', 'in', messageIds)
+      .where('case_id', 'is not', null)
+      .execute(),
+    db
+      .selectFrom('outgoing_mails')
+      .select(['message_id', 'case_id'])
+      .where('organisation_id', '=', organisationId)
+      .where('message_id', 'in', messageIds)
+      .where('case_id', 'is not', null)
+      .execute(),
+  ]);
+  for (const row of [...inbound, ...outgoing]) if (row.case_id) found.set(row.message_id, row.case_id);
+  return found;
+}
+
+/** Les courriels sortants de l'organisation qu'un rebond cite. */
+export async function outgoingByMessageIds(db: Executor, organisationId: string, messageIds: string[]) {
+  if (messageIds.length === 0) return [];
+  return db
+    .selectFrom('outgoing_mails')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('message_id', 'in', messageIds)
+    .execute();
+}
+
+/** Avance le curseur de la boîte jusqu'à `uid` (jamais en arrière), dans la transaction du message. */
+export async function advanceMailboxCursor(db: Executor, mailboxId: string, uidValidity: string, uid: number) {
+  await db
+    .updateTable('mailboxes')
+    .set({ last_uid: uid })
+    .where('id', '=', mailboxId)
+    .where('uid_validity', '=', uidValidity)
+    .where('last_uid', '<', uid)
+    .execute();
+}
+
+/** Nouveau UIDVALIDITY : les UID repartent de zéro (les Message-ID déjà vus restent sautés). */
+export async function resetMailboxCursor(db: Executor, mailboxId: string, uidValidity: string, at: string) {
+  await db
+    .updateTable('mailboxes')
+    .set({ uid_validity: uidValidity, last_uid: 0, updated_at: at })
+    .where('id', '=', mailboxId)
+    .execute();
+}
+
+export async function recordPollOutcome(
+  db: Executor,
+  mailboxId: string,
+  outcome: { polledAt: string; error: null } | { error: string; errorAt: string },
+) {
+  const changes =
+    outcome.error === null
+      ? { last_polled_at: outcome.polledAt, last_error: null, last_error_at: null }
+      : { last_error: outcome.error, last_error_at: outcome.errorAt };
+  await db.updateTable('mailboxes').set(changes).where('id', '=', mailboxId).execute();
+}
+
+/** Le journal de relève d'une boîte, du plus récent au plus ancien. */
+export async function listInboundMessages(db: Executor, organisationId: string, mailboxId: string, limit = 100) {
+  return db
+    .selectFrom('inbound_messages')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('mailbox_id', '=', mailboxId)
+    .orderBy('created_at', 'desc')
+    .orderBy('uid', 'desc')
+    .limit(limit)
+    .execute();
+}

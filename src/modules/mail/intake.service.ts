@@ -1,0 +1,821 @@
+import { ImapFlow } from 'imapflow';
+import type { Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.ts';
+import type { AppContext } from '../../shared/context.ts';
+import { isAppError } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { formatBytes } from '../../ui/format.ts';
+import { type Actor, type AuditInput, recordAudit, recordAudits } from '../audit/audit.service.ts';
+import {
+  type CaseRow,
+  casesByReferences,
+  countAttachments,
+  findCase,
+  insertAttachment,
+  insertCaseEvents,
+  updateCase,
+} from '../cases/case.repository.ts';
+import {
+  type CaseCreationContext,
+  type CaseDraft,
+  draftCase,
+  insertNewCases,
+  prepareCaseCreation,
+} from '../cases/case.service.ts';
+import { checkAttachment, MAX_ATTACHMENTS_PER_CASE, safeFilename } from '../cases/case-attachment.service.ts';
+import {
+  type AcknowledgmentContext,
+  acknowledgmentNotSentEvent,
+  acknowledgmentQueuedRecords,
+  composeAcknowledgment,
+  prepareAcknowledgments,
+} from './correspondence.service.ts';
+import {
+  advanceMailboxCursor,
+  casesByMessageIds,
+  findSeenMessages,
+  insertInboundMessages,
+  outgoingByMessageIds,
+  recordPollOutcome,
+  resetMailboxCursor,
+} from './inbound-message.repository.ts';
+import { type InboundAttachment, type InboundMessage, readInboundMessage } from './inbound-message.ts';
+import type { InboundOutcome } from './mail.table.ts';
+import { findMailboxById, type MailboxRow } from './mailbox.repository.ts';
+import { MissingMailboxSecret, mailboxCredentials } from './mailbox-credentials.ts';
+import { classifyMessage, type Verdict } from './message-classifier.ts';
+import { enqueueOutgoingMails, type OutgoingMailInput } from './outbox.service.ts';
+import { updateOutgoingMail } from './outgoing-mail.repository.ts';
+import type { MailTemplateRow } from './template.repository.ts';
+import { pickThread, replyReferences, threadHints } from './threading.ts';
+
+/**
+ * Relève IMAP d'une boîte fonctionnelle : chaque nouveau message devient un dossier (ou rejoint le
+ * fil d'un dossier, ou est ignoré, signalé, rejeté). Les messages sont traités par lots : un lot, une
+ * transaction, avec l'avance du curseur de la boîte. Idempotente : un message déjà vu (même UID, ou
+ * même Message-ID après une renumérotation) est sauté ; un arrêt brutal perd au plus le lot en cours,
+ * refait au passage suivant.
+ */
+
+export interface PollReport {
+  fetched: number;
+  created: number;
+  threaded: number;
+  ignored: number;
+  flagged: number;
+  rejected: number;
+  error?: string;
+}
+
+/** Lots de lecture IMAP : assez gros pour amortir les allers-retours, bornés en mémoire. */
+const FETCH_MESSAGES = 200;
+const FETCH_BYTES = 32 * 1024 * 1024;
+/**
+ * Lots d'écriture (une transaction chacun) : l'attente du disque (synchronous=FULL) est payée une fois
+ * par lot ; un arrêt brutal en perd au plus un, refait au passage suivant.
+ */
+const LOT_MESSAGES = 100;
+const LOT_BYTES = 8 * 1024 * 1024;
+const MAX_SUBJECT = 300;
+const MAX_BODY = 20_000;
+const MAX_NAME = 200;
+
+const emailAddress = z.email();
+
+function intakeActor(mailbox: MailboxRow): Actor {
+  return { userId: null, label: `Relève de ${mailbox.address}` };
+}
+
+function caseEvent(caseId: string, type: string, actor: Actor, summary: string, at: string, data?: unknown) {
+  return {
+    id: newId(),
+    case_id: caseId,
+    type,
+    actor_user_id: actor.userId,
+    actor_label: actor.label,
+    summary,
+    data_json: data === undefined ? null : JSON.stringify(data),
+    occurred_at: at,
+  };
+}
+
+function truncate(text: string, max: number): { value: string; truncated: boolean } {
+  const chars = [...text];
+  if (chars.length <= max) return { value: text, truncated: false };
+  return { value: `${chars.slice(0, max - 1).join('')}…`, truncated: true };
+}
+
+/** La panne en français, pour la boîte (`last_error`) et le rapport. */
+export function describeIntakeFailure(
+  error: unknown,
+  mailbox: Pick<MailboxRow, 'imap_host' | 'imap_port' | 'imap_folder'>,
+): string {
+  const server = `${mailbox.imap_host ?? '?'}:${mailbox.imap_port ?? '?'}`;
+  if (error instanceof MissingMailboxSecret) return error.message;
+  const e = error as {
+    code?: string;
+    authenticationFailed?: boolean;
+    serverResponseCode?: string;
+    responseText?: string;
+    message?: string;
+  };
+  if (e?.authenticationFailed || e?.serverResponseCode === 'AUTHENTICATIONFAILED')
+    return `Relève IMAP : identifiant ou mot de passe refusé par ${server}.`;
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return `Relève IMAP : serveur ${server} injoignable (connexion refusée).`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Relève IMAP : nom de serveur inconnu (${mailbox.imap_host ?? '?'}).`;
+    case 'ETIMEDOUT':
+    case 'CONNECT_TIMEOUT':
+    case 'GREETING_TIMEOUT':
+    case 'ETIMEOUT':
+      return `Relève IMAP : le serveur ${server} ne répond pas (délai dépassé).`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'NoConnection':
+    case 'EConnectionClosed':
+      return `Relève IMAP : connexion à ${server} interrompue ; la relève reprendra au prochain passage.`;
+  }
+  const said = e?.responseText ? `${e.message ?? ''} (${e.responseText})` : (e?.message ?? String(error));
+  if (e?.serverResponseCode === 'NONEXISTENT' || /doesn.t exist|nonexistent|not found/i.test(said))
+    return `Relève IMAP : dossier « ${mailbox.imap_folder} » introuvable sur ${server}.`;
+  return `Relève IMAP interrompue : ${said.slice(0, 300)}`;
+}
+
+class IntakeConfigurationError extends Error {}
+
+/**
+ * Relève une boîte. Ne lève jamais : une panne (serveur injoignable, mot de passe refusé, base
+ * indisponible) est rendue dans `error` et écrite sur la boîte ; un passage réussi l'efface.
+ */
+export async function pollMailbox(
+  ctx: AppContext,
+  mailbox: MailboxRow,
+  options: { maxMessages?: number } = {},
+): Promise<PollReport> {
+  const report: PollReport = { fetched: 0, created: 0, threaded: 0, ignored: 0, flagged: 0, rejected: 0 };
+  let client: ImapFlow | undefined;
+  let current = mailbox;
+  try {
+    // Le curseur a pu avancer depuis la lecture de l'appelant (autre passage, relève interrompue).
+    current = (await findMailboxById(ctx.db, mailbox.id)) ?? mailbox;
+    if (!current.imap_host || !current.imap_port || !current.imap_user)
+      throw new IntakeConfigurationError('Relève IMAP : serveur, port ou identifiant non configuré.');
+    const { imapPassword } = mailboxCredentials(ctx.config, current);
+    client = new ImapFlow({
+      host: current.imap_host,
+      port: current.imap_port,
+      secure: current.imap_tls === 1,
+      auth: { user: current.imap_user, pass: imapPassword ?? '' },
+      logger: false,
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 120_000,
+      disableAutoIdle: true,
+    });
+    // Une panne réseau arrive aussi en événement : sans écouteur, elle arrêterait le processus.
+    client.on('error', () => undefined);
+    await client.connect();
+    const lock = await client.getMailboxLock(current.imap_folder);
+    try {
+      await drain(ctx, client, current, report, options.maxMessages);
+    } finally {
+      lock.release();
+    }
+    await client.logout().catch(() => undefined);
+    await recordPollOutcome(ctx.db, current.id, { polledAt: ctx.clock.now().toISOString(), error: null });
+  } catch (error) {
+    report.error = error instanceof IntakeConfigurationError ? error.message : describeIntakeFailure(error, current);
+    client?.close();
+    await recordPollOutcome(ctx.db, current.id, { error: report.error, errorAt: ctx.clock.now().toISOString() }).catch(
+      () => undefined,
+    );
+  }
+  return report;
+}
+
+interface Listed {
+  uid: number;
+  size: number;
+}
+
+/** Découpe en lots bornés en nombre et en octets (un message plus gros que la borne fait un lot à lui seul). */
+function lotsOf<T>(items: T[], maxCount: number, maxBytes: number, sizeOf: (item: T) => number): T[][] {
+  const lots: T[][] = [];
+  let lot: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (lot.length > 0 && (lot.length >= maxCount || bytes + size > maxBytes)) {
+      lots.push(lot);
+      lot = [];
+      bytes = 0;
+    }
+    lot.push(item);
+    bytes += size;
+  }
+  if (lot.length > 0) lots.push(lot);
+  return lots;
+}
+
+async function drain(ctx: AppContext, client: ImapFlow, mailbox: MailboxRow, report: PollReport, maxMessages?: number) {
+  const box = client.mailbox;
+  if (!box) throw new Error(`dossier « ${mailbox.imap_folder} » non sélectionné`);
+  const uidValidity = String(box.uidValidity);
+  let cursor = mailbox.last_uid;
+  if (mailbox.uid_validity !== uidValidity) {
+    // Dossier recréé ou renuméroté : on relit tout, les Message-ID déjà vus seront sautés.
+    await ctx.db.transaction().execute(async (trx) => {
+      await resetMailboxCursor(trx, mailbox.id, uidValidity, ctx.clock.now().toISOString());
+      if (mailbox.uid_validity !== null)
+        await recordAudit(trx, ctx.clock, {
+          organisationId: mailbox.organisation_id,
+          actor: intakeActor(mailbox),
+          action: 'mailbox.uid_validity_changed',
+          entityType: 'mailbox',
+          entityId: mailbox.id,
+          summary: `Dossier IMAP « ${mailbox.imap_folder} » renuméroté : relecture complète, messages déjà relevés sautés`,
+          before: { uidValidity: mailbox.uid_validity, lastUid: mailbox.last_uid },
+          after: { uidValidity, lastUid: 0 },
+        });
+    });
+    cursor = 0;
+  }
+  if (box.exists === 0 || box.uidNext <= cursor + 1) return;
+
+  // « N:* » rend toujours le dernier message, même d'UID inférieur à N : on filtre.
+  const listed = (await client.fetchAll(`${cursor + 1}:*`, { uid: true, size: true }, { uid: true }))
+    .filter((m) => m.uid > cursor)
+    .map((m) => ({ uid: m.uid, size: m.size ?? 0 }))
+    .sort((a, b) => a.uid - b.uid);
+  const wanted = maxMessages !== undefined && maxMessages >= 0 ? listed.slice(0, maxMessages) : listed;
+  const batches = lotsOf(wanted, FETCH_MESSAGES, FETCH_BYTES, (m) => m.size);
+  const fetchBatch = (batch: Listed[]) =>
+    client.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true, internalDate: true }, { uid: true });
+
+  const seenThisPass = new Set<string>();
+  // Le lot suivant est lu pendant le traitement du lot courant (aucune autre commande IMAP entre-temps).
+  let next = batches[0] ? fetchBatch(batches[0]) : null;
+  for (let i = 0; i < batches.length && next; i++) {
+    const fetched = await next;
+    const following = batches[i + 1];
+    next = following ? fetchBatch(following) : null;
+    next?.catch(() => undefined);
+    const messages = fetched.filter((m) => m.uid > cursor).sort((a, b) => a.uid - b.uid);
+    // Analyses entrelacées : les attentes internes de mailparser laissent la main aux autres messages.
+    const items = await Promise.all(
+      messages.map(async (m): Promise<Item> => {
+        const source = m.source ?? Buffer.alloc(0);
+        const internal = m.internalDate ? new Date(m.internalDate) : null;
+        const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal.toISOString() : ctx.clock.now().toISOString();
+        return { uid: m.uid, size: source.length, receivedAt, message: await readInboundMessage(source) };
+      }),
+    );
+    for (const lot of lotsOf(items, LOT_MESSAGES, LOT_BYTES, (item) => item.size)) {
+      await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass);
+    }
+  }
+}
+
+interface Item {
+  uid: number;
+  size: number;
+  receivedAt: string;
+  message: InboundMessage;
+}
+
+type Outcome = InboundOutcome | 'skipped';
+
+/**
+ * Un lot, une transaction : ses dossiers, accusés, traces et l'avance du curseur sont validés
+ * ensemble ; un arrêt brutal perd au plus ce lot, que la relève suivante refait. Si le lot échoue
+ * (erreur imprévue, autre relève concurrente), il est rejoué message par message : un message en
+ * faute est rejeté avec sa raison sans faire perdre les autres.
+ */
+async function processLot(
+  ctx: AppContext,
+  mailbox: MailboxRow,
+  uidValidity: string,
+  lot: Item[],
+  report: PollReport,
+  seenThisPass: Set<string>,
+) {
+  const last = lot.at(-1);
+  if (!last) return;
+  const seen = await findSeenMessages(
+    ctx.db,
+    mailbox.id,
+    uidValidity,
+    lot.map((item) => item.uid),
+    lot.map((item) => item.message.messageId),
+  );
+  const seenUids = new Set(seen.filter((s) => s.uid_validity === uidValidity).map((s) => s.uid));
+  for (const s of seen) seenThisPass.add(s.message_id);
+  // Déjà relevé (même UID, ou même Message-ID plus tôt dans la boîte ou dans ce passage) : sauté.
+  const fresh: Item[] = [];
+  const inLot = new Set<string>();
+  for (const item of lot) {
+    report.fetched++;
+    const id = item.message.messageId;
+    if (seenUids.has(item.uid) || seenThisPass.has(id) || inLot.has(id)) continue;
+    inLot.add(id);
+    fresh.push(item);
+  }
+  if (fresh.length === 0) {
+    await advanceMailboxCursor(ctx.db, mailbox.id, uidValidity, last.uid);
+    return;
+  }
+  let outcomes: Outcome[];
+  try {
+    outcomes = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, fresh, last.uid));
+  } catch {
+    outcomes = [];
+    for (const item of fresh) outcomes.push(await processAlone(ctx, mailbox, uidValidity, item));
+    await advanceMailboxCursor(ctx.db, mailbox.id, uidValidity, last.uid);
+  }
+  for (const outcome of outcomes) {
+    if (outcome === 'case_created') report.created++;
+    else if (outcome !== 'skipped') report[outcome]++;
+  }
+  for (const id of inLot) seenThisPass.add(id);
+}
+
+/**
+ * Un message seul, dans sa transaction (rejeu d'un lot en échec). Une erreur imprévue le fait rejeter
+ * avec sa raison (il reste sur le serveur) plutôt que de bloquer la boîte ; si même ce rejet ne peut
+ * être écrit (base indisponible), la relève s'arrête sans avancer le curseur.
+ */
+async function processAlone(ctx: AppContext, mailbox: MailboxRow, uidValidity: string, item: Item): Promise<Outcome> {
+  try {
+    const [outcome] = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, [item], item.uid));
+    return outcome ?? 'skipped';
+  } catch (error) {
+    // Un autre passage concurrent a pu enregistrer ce message entre-temps : rien à refaire.
+    const again = await findSeenMessages(ctx.db, mailbox.id, uidValidity, [item.uid], [item.message.messageId]);
+    if (again.length > 0) return 'skipped';
+    const now = ctx.clock.now().toISOString();
+    const writes = new LotWrites(ctx, mailbox, uidValidity, now);
+    writes.trace(item, 'rejected', `Traitement impossible : ${failureDetail(error)}`.slice(0, 1000));
+    await ctx.db.transaction().execute(async (trx) => {
+      await writes.flush(trx);
+      await advanceMailboxCursor(trx, mailbox.id, uidValidity, item.uid);
+    });
+    return 'rejected';
+  }
+}
+
+function failureDetail(error: unknown): string {
+  if (isAppError(error)) return [error.message, ...Object.values(error.fields)].join(' ');
+  return error instanceof Error ? error.message : String(error);
+}
+
+function inboundRow(
+  mailbox: MailboxRow,
+  uidValidity: string,
+  item: Item,
+  outcome: InboundOutcome,
+  reason: string | null,
+  caseId: string | null,
+  now: string,
+) {
+  return {
+    id: newId(),
+    organisation_id: mailbox.organisation_id,
+    mailbox_id: mailbox.id,
+    uid_validity: uidValidity,
+    uid: item.uid,
+    message_id: item.message.messageId,
+    from_address: item.message.from?.address.slice(0, 320) ?? null,
+    subject: item.message.subject ? truncate(item.message.subject, MAX_SUBJECT).value : null,
+    received_at: item.receivedAt,
+    outcome,
+    reason,
+    case_id: caseId,
+    created_at: now,
+  };
+}
+
+/** Les écritures simples d'un lot (traces, historique, audit), faites ensemble. */
+class LotWrites {
+  readonly inbound: ReturnType<typeof inboundRow>[] = [];
+  readonly events: ReturnType<typeof caseEvent>[] = [];
+  readonly audits: AuditInput[] = [];
+  readonly #ctx: AppContext;
+  readonly #mailbox: MailboxRow;
+  readonly #uidValidity: string;
+  readonly #now: string;
+
+  constructor(ctx: AppContext, mailbox: MailboxRow, uidValidity: string, now: string) {
+    this.#ctx = ctx;
+    this.#mailbox = mailbox;
+    this.#uidValidity = uidValidity;
+    this.#now = now;
+  }
+
+  /** Message ignoré ou rejeté : la trace seule (le journal de relève de la boîte l'affiche avec sa raison). */
+  trace(item: Item, outcome: 'ignored' | 'rejected', reason: string) {
+    const mailbox = this.#mailbox;
+    this.inbound.push(inboundRow(mailbox, this.#uidValidity, item, outcome, reason, null, this.#now));
+    if (outcome === 'rejected')
+      this.audits.push({
+        organisationId: mailbox.organisation_id,
+        actor: intakeActor(mailbox),
+        action: 'mail.inbound_rejected',
+        entityType: 'mailbox',
+        entityId: mailbox.id,
+        summary: `Message rejeté dans ${mailbox.address} (UID ${item.uid}) : ${reason}`,
+        after: { uid: item.uid, uidValidity: this.#uidValidity, messageId: item.message.messageId },
+      });
+  }
+
+  async flush(trx: Transaction<Database>) {
+    await insertInboundMessages(trx, this.inbound.splice(0));
+    await insertCaseEvents(trx, this.events.splice(0));
+    await recordAudits(trx, this.#ctx.clock, this.audits.splice(0));
+  }
+}
+
+/** Un dossier à créer pour un message : sa saisie validée et ce que l'historique en dira. */
+interface PendingCase {
+  item: Item;
+  draft: CaseDraft;
+  notes: string[];
+  requester: ReturnType<typeof requesterOf>;
+}
+
+/**
+ * Le traitement d'un lot dans sa transaction : tri de chaque message, puis écritures groupées. Le
+ * contexte (organisation, calendrier, services, thèmes, modèles d'accusé, signatures) est lu une fois.
+ * Les dossiers en attente sont écrits avant tout message qui cherche un dossier en base (réponse,
+ * rebond) : une réponse rejoint ainsi un dossier créé plus tôt dans le même lot.
+ */
+async function writeLot(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  mailbox: MailboxRow,
+  uidValidity: string,
+  items: Item[],
+  lastUid: number,
+): Promise<Outcome[]> {
+  const now = ctx.clock.now().toISOString();
+  const actor = intakeActor(mailbox);
+  const scoped: AppContext = { ...ctx, db: trx };
+  const writes = new LotWrites(ctx, mailbox, uidValidity, now);
+  const outcomes: Outcome[] = [];
+  let cases: CaseCreationContext | undefined;
+  let acknowledgments: AcknowledgmentContext | undefined;
+  let pending: PendingCase[] = [];
+
+  const flushCases = async () => {
+    if (pending.length === 0 || !cases) return;
+    const batch = pending;
+    pending = [];
+    const rows = await insertNewCases(
+      trx,
+      ctx,
+      cases,
+      batch.map((p) => p.draft),
+      actor,
+    );
+    acknowledgments ??= await prepareAcknowledgments(trx, ctx, mailbox.organisation_id);
+    const mails: { caseRow: CaseRow; mail: OutgoingMailInput; fromAddress: string | null; template: MailTemplateRow }[] = [];
+    for (const [index, caseRow] of rows.entries()) {
+      const { item, notes, requester } = batch[index] as PendingCase;
+      const { message } = item;
+      writes.inbound.push(inboundRow(mailbox, uidValidity, item, 'case_created', null, caseRow.id, now));
+      const { events: attachmentEvents, ...attachments } = await storeAttachments(
+        trx,
+        caseRow.id,
+        message.attachments,
+        actor,
+        now,
+      );
+      const from = message.from ? message.from.address : 'expéditeur absent';
+      writes.events.push(
+        caseEvent(
+          caseRow.id,
+          'mail_received',
+          actor,
+          `Courriel relevé dans ${mailbox.address} (de ${from})${notes.length > 0 ? `. ${notes.join(' ')}` : ''}`,
+          now,
+          { messageId: message.messageId, uid: item.uid, uidValidity, from: message.from?.address ?? null },
+        ),
+        ...attachmentEvents,
+      );
+      if (!message.from)
+        writes.events.push(
+          caseEvent(
+            caseRow.id,
+            'acknowledgment_not_sent',
+            actor,
+            'Message sans expéditeur (From absent ou illisible) : dossier créé sans demandeur, aucun accusé de réception envoyé.',
+            now,
+          ),
+        );
+      if (requester.email) {
+        const composed = composeAcknowledgment(acknowledgments, {
+          caseRow,
+          mailbox,
+          inReplyTo: message.headerMessageId,
+          references: replyReferences(message.references, message.headerMessageId),
+        });
+        if ('reason' in composed) writes.events.push(acknowledgmentNotSentEvent(caseRow, composed.reason, now));
+        else mails.push({ caseRow, ...composed });
+      }
+      writes.audits.push({
+        organisationId: mailbox.organisation_id,
+        actor,
+        action: 'mail.inbound_case',
+        entityType: 'case',
+        entityId: caseRow.id,
+        summary: `Courriel relevé dans ${mailbox.address} : dossier ${caseRow.reference}`,
+        after: { messageId: message.messageId, uid: item.uid, uidValidity, ...attachments },
+      });
+    }
+    const queued = await enqueueOutgoingMails(
+      trx,
+      ctx,
+      mails.map((m) => ({ input: m.mail, fromAddress: m.fromAddress })),
+    );
+    for (const [index, result] of queued.entries()) {
+      const { caseRow, template } = mails[index] as (typeof mails)[number];
+      // Clé d'unicité déjà prise : impossible pour un dossier neuf, rien à ajouter.
+      if (!result.queued) continue;
+      const records = acknowledgmentQueuedRecords(caseRow, template, result, now);
+      writes.events.push(records.event);
+      writes.audits.push(records.audit);
+    }
+  };
+  const flush = async () => {
+    await flushCases();
+    await writes.flush(trx);
+  };
+
+  for (const item of items) {
+    const { message } = item;
+    const verdict = classifyMessage({
+      headers: message.headers,
+      fromAddress: message.from?.address ?? null,
+      subject: message.subject,
+      contentType: message.contentType,
+      reportType: message.reportType,
+      reportText: message.reportText,
+      mimeProblem: message.mimeProblem,
+      mailboxAddress: mailbox.address,
+    });
+    if (verdict.outcome === 'rejected' || verdict.outcome === 'ignored') {
+      writes.trace(item, verdict.outcome, verdict.reason);
+      outcomes.push(verdict.outcome);
+      continue;
+    }
+    if (verdict.outcome === 'flagged') {
+      await flush();
+      await recordBounce(trx, ctx, mailbox, uidValidity, item, verdict);
+      outcomes.push('flagged');
+      continue;
+    }
+    const hints = threadHints({ inReplyTo: message.inReplyTo, references: message.references, subject: message.subject });
+    if (hints.messageIds.length > 0 || hints.subjectReferences.length > 0) {
+      await flush();
+      const byMessageId = await casesByMessageIds(trx, mailbox.organisation_id, hints.messageIds);
+      const referenced =
+        hints.subjectReferences.length > 0 ? await casesByReferences(trx, mailbox.organisation_id, hints.subjectReferences) : [];
+      const match = pickThread(hints, byMessageId, new Map(referenced.map((c) => [c.reference, c.id])));
+      const caseRow = match ? await findCase(trx, mailbox.organisation_id, match.caseId) : undefined;
+      if (match && caseRow) {
+        const via = match.via === 'headers' ? 'en-têtes de réponse' : `référence ${match.key} dans l’objet`;
+        await appendReply(trx, ctx, mailbox, uidValidity, item, caseRow, via);
+        outcomes.push('threaded');
+        continue;
+      }
+    }
+    cases ??= await prepareCaseCreation(scoped, mailbox.organisation_id);
+    const { input, notes, requester } = caseInputOf(mailbox, message, item.receivedAt);
+    let draft: CaseDraft;
+    try {
+      draft = draftCase(ctx, cases, input);
+    } catch (error) {
+      // Saisie refusée par les règles du registre : le message est rejeté avec la raison, le lot continue.
+      if (!isAppError(error)) throw error;
+      writes.trace(item, 'rejected', `Traitement impossible : ${failureDetail(error)}`.slice(0, 1000));
+      outcomes.push('rejected');
+      continue;
+    }
+    pending.push({ item, draft, notes, requester });
+    outcomes.push('case_created');
+  }
+  await flush();
+  await advanceMailboxCursor(trx, mailbox.id, uidValidity, lastUid);
+  return outcomes;
+}
+
+/** Rebond : signalé ; le courriel sortant qu'il cite est marqué en échec, avec la raison, sur son dossier. */
+async function recordBounce(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  mailbox: MailboxRow,
+  uidValidity: string,
+  item: Item,
+  verdict: Extract<Verdict, { outcome: 'flagged' }>,
+) {
+  const now = ctx.clock.now().toISOString();
+  const actor = intakeActor(mailbox);
+  const bounced = await outgoingByMessageIds(trx, mailbox.organisation_id, verdict.bouncedMessageIds);
+  const reason =
+    bounced.length > 0
+      ? `${verdict.reason} — courriel non remis : ${bounced.map((b) => b.to_address).join(', ')}`
+      : verdict.reason;
+  await insertInboundMessages(trx, [
+    inboundRow(mailbox, uidValidity, item, 'flagged', reason, bounced.find((b) => b.case_id)?.case_id ?? null, now),
+  ]);
+  for (const outgoing of bounced) {
+    if (outgoing.status === 'failed') continue;
+    const lastError = `Rebond reçu le ${now.slice(0, 10)} : ${verdict.diagnostic ?? 'avis de non-remise'}`.slice(0, 1000);
+    await updateOutgoingMail(trx, outgoing.id, { status: 'failed', last_error: lastError, updated_at: now });
+    if (outgoing.case_id)
+      await insertCaseEvents(trx, [
+        caseEvent(
+          outgoing.case_id,
+          'mail_bounced',
+          actor,
+          `Courriel non remis à ${outgoing.to_address} (« ${outgoing.subject} ») : ${verdict.diagnostic ?? 'avis de non-remise reçu'}`,
+          now,
+          {
+            outgoingMailId: outgoing.id,
+            messageId: outgoing.message_id,
+          },
+        ),
+      ]);
+    await recordAudit(trx, ctx.clock, {
+      organisationId: mailbox.organisation_id,
+      actor,
+      action: 'mail.bounced',
+      entityType: 'outgoing_mail',
+      entityId: outgoing.id,
+      summary: `Courriel à ${outgoing.to_address} non remis (rebond)`,
+      before: { status: outgoing.status },
+      after: { status: 'failed', lastError },
+    });
+  }
+}
+
+interface AttachmentOutcome {
+  stored: { filename: string; size: number; type: string }[];
+  refused: { filename: string; size: number; reason: string }[];
+  /** Les lignes d'historique, écrites par l'appelant avec les autres événements du message. */
+  events: ReturnType<typeof caseEvent>[];
+}
+
+/** Pièces jointes d'un courriel : règles de la saisie ; une pièce refusée est notée, jamais stockée. */
+async function storeAttachments(
+  trx: Transaction<Database>,
+  caseId: string,
+  attachments: InboundAttachment[],
+  actor: Actor,
+  now: string,
+): Promise<AttachmentOutcome> {
+  const result: AttachmentOutcome = { stored: [], refused: [], events: [] };
+  if (attachments.length === 0) return result;
+  let count = await countAttachments(trx, caseId);
+  const events = result.events;
+  for (const attachment of attachments) {
+    const filename = safeFilename(attachment.filename);
+    const size = attachment.bytes.length;
+    const check = checkAttachment(attachment.bytes, null);
+    const refusal = !check.ok
+      ? check.code === 'attachment_too_large'
+        ? 'trop volumineuse (10 Mo au plus)'
+        : check.code === 'validation_failed'
+          ? 'fichier vide'
+          : `type non accepté (${attachment.contentType} ; PDF, JPEG, PNG ou TIFF seulement)`
+      : count >= MAX_ATTACHMENTS_PER_CASE
+        ? `${MAX_ATTACHMENTS_PER_CASE} pièces jointes au plus par dossier`
+        : null;
+    if (refusal !== null || !check.ok) {
+      const reason = refusal ?? 'refusée';
+      result.refused.push({ filename, size, reason });
+      events.push(
+        caseEvent(
+          caseId,
+          'attachment_refused',
+          actor,
+          `Pièce jointe non conservée : ${filename} (${formatBytes(size)}) — ${reason}`,
+          now,
+          {
+            filename,
+            size,
+            contentType: attachment.contentType,
+            reason,
+          },
+        ),
+      );
+      continue;
+    }
+    await insertAttachment(trx, {
+      id: newId(),
+      case_id: caseId,
+      filename,
+      content_type: check.type,
+      size,
+      content: attachment.bytes,
+      created_at: now,
+    });
+    count++;
+    result.stored.push({ filename, size, type: check.type });
+    events.push(
+      caseEvent(caseId, 'attachment_added', actor, `Pièce jointe reçue par courriel : ${filename} (${formatBytes(size)})`, now),
+    );
+  }
+  return result;
+}
+
+function requesterOf(message: InboundMessage): { name: string | null; email: string | null; note: string | null } {
+  if (!message.from) return { name: null, email: null, note: null };
+  const name = message.from.name ? truncate(message.from.name, MAX_NAME).value : null;
+  const address = message.from.address;
+  if (address.length <= 200 && emailAddress.safeParse(address).success) return { name, email: address, note: null };
+  return {
+    name: name ?? address.slice(0, MAX_NAME),
+    email: null,
+    note: `Adresse de l’expéditeur illisible (« ${address.slice(0, 200)} ») : aucun accusé de réception possible.`,
+  };
+}
+
+/** La saisie du dossier tirée d'un message (objet et texte bornés), et les remarques pour son historique. */
+function caseInputOf(mailbox: MailboxRow, message: InboundMessage, receivedAt: string) {
+  const requester = requesterOf(message);
+  const subject = message.subject ? truncate(message.subject, MAX_SUBJECT) : null;
+  const body = message.text ? truncate(message.text, MAX_BODY) : null;
+  const notes = [...message.notes];
+  if (message.textSource === 'html')
+    notes.push('Texte tiré de la partie HTML du message, assainie (scripts et mise en forme retirés).');
+  if (body?.truncated)
+    notes.push(`Texte tronqué à ${MAX_BODY.toLocaleString('fr-FR')} caractères (message complet sur le serveur IMAP).`);
+  if (subject?.truncated) notes.push(`Objet tronqué à ${MAX_SUBJECT} caractères.`);
+  if (requester.note) notes.push(requester.note);
+  const input = {
+    kind: 'information_request',
+    channel: 'email',
+    audience: 'public',
+    serviceId: mailbox.service_id,
+    receivedAt,
+    requesterName: requester.name ?? undefined,
+    requesterEmail: requester.email ?? undefined,
+    subject: subject?.value,
+    body: body?.value,
+  };
+  return { input, notes, requester };
+}
+
+/** Réponse du demandeur (ou message citant le dossier) : événement `requester_reply` sur le dossier, sans accusé. */
+async function appendReply(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  mailbox: MailboxRow,
+  uidValidity: string,
+  item: Item,
+  caseRow: CaseRow,
+  via: string,
+) {
+  const { message } = item;
+  const actor = intakeActor(mailbox);
+  const now = ctx.clock.now().toISOString();
+  const text = message.text ? truncate(message.text, MAX_BODY).value : '';
+  const excerpt = text ? truncate(text.replace(/\s+/g, ' '), 500).value : '';
+  const from = message.from?.address ?? 'expéditeur absent';
+  await insertInboundMessages(trx, [
+    inboundRow(mailbox, uidValidity, item, 'threaded', `Rattaché au dossier ${caseRow.reference} (${via}).`, caseRow.id, now),
+  ]);
+  const { events: attachmentEvents, ...attachments } = await storeAttachments(trx, caseRow.id, message.attachments, actor, now);
+  await insertCaseEvents(trx, [
+    caseEvent(
+      caseRow.id,
+      'requester_reply',
+      actor,
+      `Nouveau courriel de ${from}${message.subject ? ` : « ${truncate(message.subject, MAX_SUBJECT).value} »` : ''}${excerpt ? ` — ${excerpt}` : ''}`,
+      now,
+      {
+        messageId: message.messageId,
+        from: message.from?.address ?? null,
+        subject: message.subject,
+        text,
+        via,
+        notes: message.notes,
+      },
+    ),
+    ...attachmentEvents,
+  ]);
+  await updateCase(trx, caseRow.organisation_id, caseRow.id, { updated_at: now });
+  await recordAudit(trx, ctx.clock, {
+    organisationId: caseRow.organisation_id,
+    actor,
+    action: 'case.requester_reply',
+    entityType: 'case',
+    entityId: caseRow.id,
+    summary: `Courriel rattaché au dossier ${caseRow.reference}`,
+    after: { messageId: message.messageId, uid: item.uid, uidValidity, via, ...attachments },
+  });
+}
