@@ -59,6 +59,13 @@ export class TestBrowser {
   }
 }
 
+/** Un navigateur déjà connecté avec ce compte. */
+export async function signedIn(app: FastifyInstance, email: string, password: string): Promise<TestBrowser> {
+  const browser = new TestBrowser(app);
+  await browser.login(email, password);
+  return browser;
+}
+
 export async function testApp(ctx: AppContext): Promise<FastifyInstance> {
   return buildServer(ctx);
 }

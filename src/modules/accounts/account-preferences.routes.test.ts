@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
-import { TestBrowser, testApp } from '../../../test/helpers/http.ts';
+import { signedIn, testApp } from '../../../test/helpers/http.ts';
 import { listEntityEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
@@ -34,11 +34,7 @@ for (const engine of testEngines()) {
       await t.close();
     });
 
-    async function as(email: string): Promise<TestBrowser> {
-      const browser = new TestBrowser(app);
-      await browser.login(email, PASSWORD);
-      return browser;
-    }
+    const as = (email: string) => signedIn(app, email, PASSWORD);
 
     it('le récapitulatif est reçu par défaut ; l’agent l’arrête, renseigne sa fonction, puis le reprend', async () => {
       const agent = await as('agent@63.test');

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { insertRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/types.ts';
 import { toNumber } from '../../db/types.ts';
 import type { AuditEventTable } from './audit.table.ts';
@@ -9,12 +10,7 @@ export async function insertAuditEvent(db: Executor, event: Insertable<AuditEven
 
 /** Plusieurs événements en une instruction par paquet (relève d'un lot de courriels). */
 export async function insertAuditEvents(db: Executor, events: Insertable<AuditEventTable>[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 500) {
-    await db
-      .insertInto('audit_events')
-      .values(events.slice(i, i + 500))
-      .execute();
-  }
+  await insertRows(db, events, (rows) => db.insertInto('audit_events').values(rows));
 }
 
 export async function listAuditEvents(db: Executor, organisationId: string, limit: number, offset: number) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
-import { multipart, TestBrowser, testApp } from '../../../test/helpers/http.ts';
+import { multipart, signedIn, type TestBrowser, testApp } from '../../../test/helpers/http.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
@@ -49,11 +49,7 @@ for (const engine of testEngines()) {
       await t.close();
     });
 
-    async function as(email: string): Promise<TestBrowser> {
-      const browser = new TestBrowser(app);
-      await browser.login(email, PASSWORD);
-      return browser;
-    }
+    const as = (email: string) => signedIn(app, email, PASSWORD);
 
     function cookieOf(browser: TestBrowser): string {
       return [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import { insertRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/types.ts';
 import { toNumber } from '../../db/types.ts';
 import type { CaseAttachmentTable, CaseEventTable, CaseTable, ThemeTable } from './case.table.ts';
@@ -190,12 +191,7 @@ export async function caseFactsBetween(db: Executor, organisationId: string, fro
 }
 
 export async function insertCaseEvents(db: Executor, rows: Insertable<CaseEventTable>[]) {
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('case_events')
-      .values(rows.slice(i, i + 500))
-      .execute();
-  }
+  await insertRows(db, rows, (part) => db.insertInto('case_events').values(part));
 }
 
 export async function listCaseEvents(db: Executor, caseId: string) {

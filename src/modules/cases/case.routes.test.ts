@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
-import { TestBrowser, testApp } from '../../../test/helpers/http.ts';
+import { signedIn, testApp } from '../../../test/helpers/http.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { addService, createOrganisation } from '../organisations/organisation.service.ts';
@@ -107,11 +107,7 @@ for (const engine of testEngines()) {
       await t.close();
     });
 
-    async function as(email: string): Promise<TestBrowser> {
-      const browser = new TestBrowser(app);
-      await browser.login(email, PASSWORD);
-      return browser;
-    }
+    const as = (email: string) => signedIn(app, email, PASSWORD);
 
     it('la file triée par échéance montre les badges « En retard », « aujourd’hui » et « ≤ 2 jours ouvrés »', async () => {
       const page = await (await as('referent@63.test')).get('/registre');

@@ -6,6 +6,7 @@ import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
+import { queueAcknowledgment } from '../mail/correspondence.service.ts';
 import { listSignatures } from '../mail/template.repository.ts';
 import { ensureDefaultTemplates, saveSignature } from '../mail/template.service.ts';
 import { findOrganisationBySlug, findServiceByName, listServices, listSites } from '../organisations/organisation.repository.ts';
@@ -101,8 +102,8 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
       DEMO_ACTOR,
     );
   }
-  await ensureDemoCases(ctx, organisationId);
   await ensureDemoMail(ctx, organisationId);
+  await ensureDemoCases(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,
@@ -208,6 +209,7 @@ const DEMO_CASES: {
     channel: 'letter',
     service: 'Service des étrangers',
     subject: 'Dossier sans nouvelles depuis trois mois',
+    requester: 'Lucie Moreau (démo)',
   },
   {
     daysAgo: 2,
@@ -234,6 +236,14 @@ async function ensureDemoCases(ctx: AppContext, organisationId: string): Promise
   const services = await listServices(ctx.db, organisationId);
   for (const demo of DEMO_CASES) {
     const received = addDays(today, -demo.daysAgo);
+    const electronic = demo.channel === 'email' || demo.channel === 'web_form';
+    // Adresses fictives (domaine réservé .test) : la réponse par courriel et la lettre se préparent.
+    const slug = (demo.requester ?? '')
+      .replace(/ \(démo\)$/, '')
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z]+/g, '.');
     const row = await createCase(
       ctx,
       organisationId,
@@ -245,9 +255,18 @@ async function ensureDemoCases(ctx: AppContext, organisationId: string): Promise
         receivedAt: received,
         subject: demo.subject,
         requesterName: demo.requester ?? '',
+        requesterEmail: demo.requester && electronic ? `${slug}@usager.demo.vigie.test` : '',
+        requesterAddress: demo.requester && !electronic ? '12 rue Blatin\n63000 Clermont-Ferrand' : '',
         body: 'Message de démonstration.',
       },
       DEMO_ACTOR,
+      {
+        // Un courriel encore ouvert a son accusé en file : sans boîte configurée, il attend dans la file d'envoi.
+        within: async (trx, created) => {
+          if (demo.channel === 'email' && demo.requester && demo.answeredAfter === undefined)
+            await queueAcknowledgment(trx, ctx, { caseRow: created, mailbox: null, inReplyTo: null });
+        },
+      },
     );
     if (demo.answeredAfter !== undefined) {
       const answered = calendar.dueDate(received, demo.answeredAfter);

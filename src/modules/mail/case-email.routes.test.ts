@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
-import { TestBrowser, testApp } from '../../../test/helpers/http.ts';
+import { signedIn, testApp } from '../../../test/helpers/http.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { findCase } from '../cases/case.repository.ts';
@@ -84,11 +84,7 @@ for (const engine of testEngines()) {
       await t.close();
     });
 
-    async function as(email: string): Promise<TestBrowser> {
-      const browser = new TestBrowser(app);
-      await browser.login(email, PASSWORD);
-      return browser;
-    }
+    const as = (email: string) => signedIn(app, email, PASSWORD);
 
     it('la fiche propose « Répondre par courriel » et liste les courriels du dossier avec leur statut', async () => {
       const agent = await as('agent@63.test');

@@ -1,21 +1,13 @@
 import type { Insertable, Selectable } from 'kysely';
+import { insertRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/types.ts';
 import type { InboundMessageTable } from './mail.table.ts';
 
 export type InboundMessageRow = Selectable<InboundMessageTable>;
 
-export async function insertInboundMessage(db: Executor, row: Insertable<InboundMessageTable>) {
-  await db.insertInto('inbound_messages').values(row).execute();
-}
-
 /** Les traces d'un lot de relève, en une instruction par paquet. */
 export async function insertInboundMessages(db: Executor, rows: Insertable<InboundMessageTable>[]) {
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('inbound_messages')
-      .values(rows.slice(i, i + 500))
-      .execute();
-  }
+  await insertRows(db, rows, (part) => db.insertInto('inbound_messages').values(part));
 }
 
 /**

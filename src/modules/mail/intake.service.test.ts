@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
 import {
   mailServerSkipReason,
@@ -473,6 +474,104 @@ for (const engine of testEngines()) {
         inbound.map((r) => r.outcome),
         ['case_created', 'threaded', 'threaded', 'case_created'],
       );
+    });
+
+    it('une réponse arrivée dans le même passage que la demande rejoint le dossier créé juste avant', async () => {
+      const mailbox = await newMailbox();
+      const original = `<meme-lot-${crypto.randomUUID()}@usager.example.test>`;
+      await server.deliver(mailbox.address, mail({ subject: 'Carte de séjour', messageId: original }));
+      await server.deliver(
+        mailbox.address,
+        mail({
+          subject: 'Re: Carte de séjour',
+          headers: [`In-Reply-To: ${original}`],
+          body: 'J’oubliais : mon dossier est en ligne.',
+        }),
+      );
+      const report = await pollMailbox(t.ctx, mailbox);
+      assert.equal(report.created, 1);
+      assert.equal(report.threaded, 1);
+      const [row] = await casesOf(mailbox);
+      assert.ok(row);
+      const inbound = await inboundOf(mailbox);
+      assert.deepEqual(
+        inbound.map((r) => [r.outcome, r.case_id]),
+        [
+          ['case_created', row.id],
+          ['threaded', row.id],
+        ],
+      );
+      const replies = (await listCaseEvents(t.ctx.db, row.id)).filter((e) => e.type === 'requester_reply');
+      assert.equal(replies.length, 1);
+      assert.match(replies[0]?.summary ?? '', /mon dossier est en ligne/);
+      assert.equal((await acknowledgmentsOf([row.id])).length, 1, 'un seul accusé, pour la demande');
+    });
+
+    it('un message en échec imprévu est rejeté seul : les autres messages de son lot sont gardés', async () => {
+      const mailbox = await newMailbox();
+      // Une vraie erreur de la base, levée à l'écriture d'un seul message du lot (déclencheur de test).
+      if (engine === 'sqlite')
+        await sql`create trigger panne_imprevue before insert on inbound_messages
+          when new.subject = 'Panne imprévue' and new.outcome = 'case_created'
+          begin select raise(abort, 'panne imprévue de la base'); end`.execute(t.ctx.db);
+      else {
+        await sql`create function panne_imprevue() returns trigger language plpgsql as $$
+          begin
+            if new.subject = 'Panne imprévue' and new.outcome = 'case_created' then
+              raise exception 'panne imprévue de la base';
+            end if;
+            return new;
+          end $$`.execute(t.ctx.db);
+        await sql`create trigger panne_imprevue before insert on inbound_messages
+          for each row execute function panne_imprevue()`.execute(t.ctx.db);
+      }
+      try {
+        await server.deliver(mailbox.address, mail({ subject: 'Lot 1' }));
+        await server.deliver(mailbox.address, mail({ subject: 'Panne imprévue' }));
+        await server.deliver(mailbox.address, mail({ subject: 'Lot 3' }));
+        // Date interne hors du calendrier pris en charge : refusée à la préparation, sans rien écrire.
+        await server.append(mailbox.address, 'INBOX', [
+          { raw: mail({ subject: 'Archive de 1995' }), internalDate: new Date('1995-06-01T08:00:00Z') },
+        ]);
+        await server.deliver(mailbox.address, mail({ subject: 'Lot 5' }));
+        const report = await pollMailbox(t.ctx, mailbox);
+        assert.deepEqual(report, { fetched: 5, created: 3, threaded: 0, ignored: 0, flagged: 0, rejected: 2 });
+      } finally {
+        if (engine === 'sqlite') await sql`drop trigger panne_imprevue`.execute(t.ctx.db);
+        else {
+          await sql`drop trigger panne_imprevue on inbound_messages`.execute(t.ctx.db);
+          await sql`drop function panne_imprevue()`.execute(t.ctx.db);
+        }
+      }
+      const rows = await casesOf(mailbox);
+      assert.deepEqual(
+        rows.map((r) => r.subject),
+        ['Lot 1', 'Lot 3', 'Lot 5'],
+      );
+      assert.equal((await acknowledgmentsOf(rows.map((r) => r.id))).length, 3);
+      const orphans = await t.ctx.db
+        .selectFrom('cases')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where('subject', 'in', ['Panne imprévue', 'Archive de 1995'])
+        .execute();
+      assert.equal(orphans.length, 0, 'aucun dossier à moitié écrit pour les messages rejetés');
+      const inbound = await inboundOf(mailbox);
+      assert.deepEqual(
+        inbound.map((r) => [r.subject, r.outcome]),
+        [
+          ['Lot 1', 'case_created'],
+          ['Panne imprévue', 'rejected'],
+          ['Lot 3', 'case_created'],
+          ['Archive de 1995', 'rejected'],
+          ['Lot 5', 'case_created'],
+        ],
+      );
+      assert.match(inbound[1]?.reason ?? '', /Traitement impossible : .*panne imprévue de la base/);
+      assert.match(inbound[3]?.reason ?? '', /Traitement impossible : .*1995/);
+      assert.equal((await findMailboxById(t.ctx.db, mailbox.id))?.last_uid, inbound[4]?.uid);
+      // Rien n'est repris au passage suivant : les rejets restent sur le serveur, avec leur raison.
+      assert.equal((await pollMailbox(t.ctx, mailbox)).fetched, 0);
     });
 
     it('une organisation ne rattache jamais un message au dossier d’une autre', async () => {

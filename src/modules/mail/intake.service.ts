@@ -75,7 +75,7 @@ const FETCH_BYTES = 32 * 1024 * 1024;
  * Lots d'écriture (une transaction chacun) : l'attente du disque (synchronous=FULL) est payée une fois
  * par lot ; un arrêt brutal en perd au plus un, refait au passage suivant.
  */
-const LOT_MESSAGES = 100;
+const LOT_MESSAGES = 200;
 const LOT_BYTES = 8 * 1024 * 1024;
 const MAX_SUBJECT = 300;
 const MAX_BODY = 20_000;
@@ -101,6 +101,8 @@ function caseEvent(caseId: string, type: string, actor: Actor, summary: string, 
 }
 
 function truncate(text: string, max: number): { value: string; truncated: boolean } {
+  // Pas plus d'unités UTF-16 que la borne : pas plus de caractères non plus, rien à découper.
+  if (text.length <= max) return { value: text, truncated: false };
   const chars = [...text];
   if (chars.length <= max) return { value: text, truncated: false };
   return { value: `${chars.slice(0, max - 1).join('')}…`, truncated: true };
@@ -256,24 +258,31 @@ async function drain(ctx: AppContext, client: ImapFlow, mailbox: MailboxRow, rep
   const fetchBatch = (batch: Listed[]) =>
     client.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true, internalDate: true }, { uid: true });
 
-  const seenThisPass = new Set<string>();
-  // Le lot suivant est lu pendant le traitement du lot courant (aucune autre commande IMAP entre-temps).
-  let next = batches[0] ? fetchBatch(batches[0]) : null;
-  for (let i = 0; i < batches.length && next; i++) {
-    const fetched = await next;
-    const following = batches[i + 1];
-    next = following ? fetchBatch(following) : null;
-    next?.catch(() => undefined);
-    const messages = fetched.filter((m) => m.uid > cursor).sort((a, b) => a.uid - b.uid);
+  const load = async (batch: Listed[]): Promise<Item[]> => {
+    const fetched = (await fetchBatch(batch)).filter((m) => m.uid > cursor).sort((a, b) => a.uid - b.uid);
     // Analyses entrelacées : les attentes internes de mailparser laissent la main aux autres messages.
-    const items = await Promise.all(
-      messages.map(async (m): Promise<Item> => {
+    return Promise.all(
+      fetched.map(async (m): Promise<Item> => {
         const source = m.source ?? Buffer.alloc(0);
         const internal = m.internalDate ? new Date(m.internalDate) : null;
-        const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal.toISOString() : ctx.clock.now().toISOString();
-        return { uid: m.uid, size: source.length, receivedAt, message: await readInboundMessage(source) };
+        return {
+          uid: m.uid,
+          size: source.length,
+          receivedAt: internal && !Number.isNaN(internal.getTime()) ? internal.toISOString() : ctx.clock.now().toISOString(),
+          message: await readInboundMessage(source),
+        };
       }),
     );
+  };
+
+  const seenThisPass = new Set<string>();
+  // Le lot suivant est lu et analysé pendant l'écriture du lot courant (aucune autre commande IMAP entre-temps).
+  let next = batches[0] ? load(batches[0]) : null;
+  for (let i = 0; i < batches.length && next; i++) {
+    const items = await next;
+    const following = batches[i + 1];
+    next = following ? load(following) : null;
+    next?.catch(() => undefined);
     for (const lot of lotsOf(items, LOT_MESSAGES, LOT_BYTES, (item) => item.size)) {
       await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass);
     }
@@ -598,8 +607,8 @@ async function writeLot(
     try {
       draft = draftCase(ctx, cases, input);
     } catch (error) {
-      // Saisie refusée par les règles du registre : le message est rejeté avec la raison, le lot continue.
-      if (!isAppError(error)) throw error;
+      // Saisie refusée par les règles du registre (ou date hors du calendrier) : rien n'a été écrit pour
+      // ce message, il est rejeté avec la raison et le lot continue.
       writes.trace(item, 'rejected', `Traitement impossible : ${failureDetail(error)}`.slice(0, 1000));
       outcomes.push('rejected');
       continue;

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kysely';
+import { insertRows } from '../../db/bulk-insert.ts';
 import type { Database } from '../../db/schema.ts';
 import { type Executor, toNumber } from '../../db/types.ts';
 import type { OutgoingMailTable, OutgoingStatus } from './mail.table.ts';
@@ -17,17 +18,14 @@ export async function insertOutgoingMail(db: Executor, row: Insertable<OutgoingM
 
 /** Plusieurs courriels en une instruction par paquet ; rend les identifiants insérés (clé d'unicité déjà prise : absent). */
 export async function insertOutgoingMails(db: Executor, rows: Insertable<OutgoingMailTable>[]): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (let i = 0; i < rows.length; i += 200) {
-    const done = await db
+  const done = await insertRows(db, rows, (part) =>
+    db
       .insertInto('outgoing_mails')
-      .values(rows.slice(i, i + 200))
+      .values(part)
       .onConflict((oc) => oc.column('unique_key').doNothing())
-      .returning('id')
-      .execute();
-    for (const row of done) inserted.add(row.id);
-  }
-  return inserted;
+      .returning('id'),
+  );
+  return new Set(done.map((row) => row.id));
 }
 
 export async function updateOutgoingMail(db: Executor, id: string, changes: Updateable<OutgoingMailTable>) {
