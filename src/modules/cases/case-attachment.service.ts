@@ -12,6 +12,7 @@ import {
   insertCaseEvents,
   listAttachments,
 } from './case.repository.ts';
+import { caseEvent } from './case-event.ts';
 
 /** Taille maximale d'une pièce jointe (scan d'un courrier, formulaire de l'urne). */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -132,16 +133,13 @@ export async function addAttachment(
       created_at: now,
     });
     await insertCaseEvents(trx, [
-      {
-        id: newId(),
-        case_id: caseId,
-        type: 'attachment_added',
-        actor_user_id: actor.userId,
-        actor_label: actor.label,
-        summary: `Pièce jointe ajoutée : ${filename} (${formatBytes(input.bytes.length)})`,
-        data_json: null,
-        occurred_at: now,
-      },
+      caseEvent(
+        caseId,
+        'attachment_added',
+        actor,
+        `Pièce jointe ajoutée : ${filename} (${formatBytes(input.bytes.length)})`,
+        now,
+      ),
     ]);
     // Jamais le contenu dans l'audit : le nom, le type et la taille suffisent.
     await recordAudit(trx, ctx.clock, {
@@ -178,16 +176,7 @@ export async function removeAttachment(
   await ctx.db.transaction().execute(async (trx) => {
     await deleteAttachment(trx, caseId, attachmentId);
     await insertCaseEvents(trx, [
-      {
-        id: newId(),
-        case_id: caseId,
-        type: 'attachment_removed',
-        actor_user_id: actor.userId,
-        actor_label: actor.label,
-        summary: `Pièce jointe supprimée : ${found.filename}`,
-        data_json: null,
-        occurred_at: now,
-      },
+      caseEvent(caseId, 'attachment_removed', actor, `Pièce jointe supprimée : ${found.filename}`, now),
     ]);
     await recordAudit(trx, ctx.clock, {
       organisationId,

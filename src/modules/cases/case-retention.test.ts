@@ -5,7 +5,7 @@ import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { runRetention } from '../jobs/retention.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
 import { closeCase, createCase, recordAnswer, themesOf } from './case.service.ts';
-import { purgeCasePersonalData, retentionCutoff } from './case-retention.ts';
+import { ERASED_EVENT_SUMMARY, purgeCasePersonalData, retentionCutoff } from './case-retention.ts';
 
 const MONTH = 31 * 86_400_000;
 
@@ -148,6 +148,14 @@ for (const engine of testEngines()) {
         [themeId],
       );
       assert.equal((await t.ctx.db.selectFrom('case_attachments').select('id').execute()).length, 0);
+      // L'historique garde ses étapes datées, sans leur détail (noms de pièces, correspondants).
+      const events = await t.ctx.db.selectFrom('case_events').selectAll().where('case_id', '=', oldClosed).execute();
+      assert.ok(events.length >= 3);
+      for (const e of events) {
+        assert.equal(e.summary, ERASED_EVENT_SUMMARY);
+        assert.equal(e.data_json, null);
+        assert.ok(e.type && e.occurred_at);
+      }
 
       const audit = await t.ctx.db
         .selectFrom('audit_events')

@@ -2,6 +2,8 @@ import type { AppContext } from '../../shared/context.ts';
 import { erasePersonalDataOfEntity } from '../audit/audit.repository.ts';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
 
+export const ERASED_EVENT_SUMMARY = 'Détail effacé (durée de conservation des données personnelles écoulée)';
+
 export interface PurgedCase {
   id: string;
   organisationId: string;
@@ -30,7 +32,7 @@ export function retentionCutoff(now: Date, months: number): Date {
 /**
  * Conservation limitée du registre : pour chaque dossier clos depuis plus de
  * `CASE_PERSONAL_DATA_RETENTION_MONTHS` mois, efface le demandeur (nom, adresses), l'objet, le texte,
- * la réponse, les suites données, les pièces jointes, les données des événements du dossier, ses
+ * la réponse, les suites données, les pièces jointes, le détail des événements du dossier, ses
  * courriels (destinataire, objet, texte) et ses copies dans le journal d'audit ; garde ce que lisent les indicateurs (nature, canal, public, cible,
  * dates, échéances, service, thèmes). Un seul événement d'audit résume le passage. `dryRun` : la liste
  * sans rien modifier.
@@ -80,11 +82,25 @@ export async function purgeCasePersonalData(
         .where('id', 'in', ids)
         .execute();
       await trx.deleteFrom('case_attachments').where('case_id', 'in', ids).execute();
-      await trx.updateTable('case_events').set({ data_json: null }).where('case_id', 'in', ids).execute();
+      // Le résumé d'un événement peut nommer une pièce jointe ou un correspondant : il est effacé aussi,
+      // l'historique garde la nature et la date de chaque étape.
+      await trx
+        .updateTable('case_events')
+        .set({ data_json: null, summary: ERASED_EVENT_SUMMARY })
+        .where('case_id', 'in', ids)
+        .execute();
       // Les courriels du dossier (accusé, réponse) et la trace de la relève portent les mêmes données.
       await trx
         .updateTable('outgoing_mails')
-        .set({ to_address: '', to_name: null, subject: '', body_text: '', attachments_json: null, updated_at: at })
+        .set({
+          to_address: '',
+          to_name: null,
+          subject: '',
+          body_text: '',
+          attachments_json: null,
+          last_error: null,
+          updated_at: at,
+        })
         .where('case_id', 'in', ids)
         .execute();
       await trx.updateTable('inbound_messages').set({ from_address: null, subject: null }).where('case_id', 'in', ids).execute();

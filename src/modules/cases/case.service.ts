@@ -34,6 +34,7 @@ import {
   updateCase,
 } from './case.repository.ts';
 import { answerSchema, appointmentSchema, newCaseSchema, reassignSchema, reclassifySchema } from './case.schemas.ts';
+import { caseEvent } from './case-event.ts';
 import { dueDatesFor } from './deadline-rules.ts';
 import { monthsOf, type Period, parsePeriod } from './period.ts';
 import {
@@ -91,19 +92,6 @@ export async function themesOf(ctx: AppContext, organisationId: string, options:
   }
   // Un thème archivé n'est plus proposé à la saisie, mais reste attaché aux dossiers qui l'ont.
   return options.includeArchived ? themes : themes.filter((t) => t.archived_at === null);
-}
-
-function event(caseId: string, type: string, actor: Actor, summary: string, at: string, data?: unknown) {
-  return {
-    id: newId(),
-    case_id: caseId,
-    type,
-    actor_user_id: actor.userId,
-    actor_label: actor.label,
-    summary,
-    data_json: data === undefined ? null : JSON.stringify(data),
-    occurred_at: at,
-  };
 }
 
 function checkTarget(kind: CaseKind, target: UpdateTarget | undefined): UpdateTarget | null {
@@ -255,7 +243,7 @@ export async function insertNewCases(
   await insertCaseEvents(
     trx,
     rows.map((row) =>
-      event(
+      caseEvent(
         row.id,
         'received',
         actor,
@@ -348,7 +336,7 @@ export async function recordAnswer(
       updated_at: now,
     });
     await insertCaseEvents(trx, [
-      event(
+      caseEvent(
         caseId,
         'answered',
         actor,
@@ -391,7 +379,7 @@ export async function reclassifyCase(ctx: AppContext, organisationId: string, ca
       updated_at: now,
     });
     await insertCaseEvents(trx, [
-      event(
+      caseEvent(
         caseId,
         'reclassified',
         actor,
@@ -436,7 +424,7 @@ export async function reassignCase(ctx: AppContext, organisationId: string, case
         })
       : null;
     await insertCaseEvents(trx, [
-      event(
+      caseEvent(
         caseId,
         data.reorient ? 'reoriented' : 'reassigned',
         actor,
@@ -490,7 +478,7 @@ export async function recordAppointment(ctx: AppContext, organisationId: string,
       updated_at: now,
     });
     await insertCaseEvents(trx, [
-      event(caseId, 'appointment', actor, `Rendez-vous : fixé le ${fixed ?? '—'}, tenu le ${held ?? '—'}`, now),
+      caseEvent(caseId, 'appointment', actor, `Rendez-vous : fixé le ${fixed ?? '—'}, tenu le ${held ?? '—'}`, now),
     ]);
     await recordAudit(trx, ctx.clock, {
       organisationId,
@@ -510,7 +498,7 @@ export async function closeCase(ctx: AppContext, organisationId: string, caseId:
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     await updateCase(trx, organisationId, caseId, { status: 'closed', closed_at: now, updated_at: now });
-    await insertCaseEvents(trx, [event(caseId, 'closed', actor, 'Dossier clos', now)]);
+    await insertCaseEvents(trx, [caseEvent(caseId, 'closed', actor, 'Dossier clos', now)]);
     await recordAudit(trx, ctx.clock, {
       organisationId,
       actor,

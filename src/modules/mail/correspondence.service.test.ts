@@ -116,7 +116,9 @@ for (const engine of testEngines()) {
       const events = await listCaseEvents(t.ctx.db, row.id);
       const queued = events.filter((e) => e.type === 'acknowledgment_queued');
       assert.equal(queued.length, 1);
-      assert.match(queued[0]?.summary ?? '', /camille\.martin@example\.test/);
+      // L'adresse est dans les données de l'événement (effacées avec le dossier), pas dans le résumé qui reste.
+      assert.doesNotMatch(queued[0]?.summary ?? '', /@/);
+      assert.match(queued[0]?.data_json ?? '', /camille\.martin@example\.test/);
     });
 
     it('choisit le modèle selon le service et la nature du dossier', async () => {
@@ -331,7 +333,7 @@ for (const engine of testEngines()) {
       const reoriented = events.find((e) => e.type === 'reoriented');
       assert.match(
         reoriented?.summary ?? '',
-        /Réorienté : Accueil général → Direction départementale des territoires ; avis de réorientation envoyé à usager@example\.test/,
+        /Réorienté : Accueil général → Direction départementale des territoires ; avis de réorientation envoyé au demandeur/,
       );
     });
 

@@ -1,12 +1,13 @@
 import type { Executor } from '../../db/types.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
-import { newId, sha256 } from '../../shared/ids.ts';
+import { sha256 } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { type Actor, type AuditInput, recordAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { type CaseRow, findCase, insertCaseEvents } from '../cases/case.repository.ts';
 import { recordAnswer } from '../cases/case.service.ts';
+import { caseEvent } from '../cases/case-event.ts';
 import { answerWorkingDays } from '../cases/deadline-rules.ts';
 import { findDepartment } from '../organisations/departments.ts';
 import { findOrganisationById, listServices, type Organisation, type Service } from '../organisations/organisation.repository.ts';
@@ -79,19 +80,6 @@ async function loadOrganisationSources(db: Executor, ctx: AppContext, organisati
   const today = instantToLocalDate(ctx.clock.now(), timeZone);
   const services = await listServices(db, organisationId);
   return { organisation, services, today };
-}
-
-function caseEvent(caseId: string, type: string, actor: Actor, summary: string, at: string, data?: unknown) {
-  return {
-    id: newId(),
-    case_id: caseId,
-    type,
-    actor_user_id: actor.userId,
-    actor_label: actor.label,
-    summary,
-    data_json: data === undefined ? null : JSON.stringify(data),
-    occurred_at: at,
-  };
 }
 
 async function outgoingByKey(db: Executor, uniqueKey: string) {
@@ -189,9 +177,9 @@ export function acknowledgmentQueuedRecords(
       caseRow.id,
       'acknowledgment_queued',
       SYSTEM_ACTOR,
-      `Accusé de réception mis en file pour ${caseRow.requester_email} (modèle « ${template.name} »)`,
+      `Accusé de réception mis en file pour le demandeur (modèle « ${template.name} »)`,
       now,
-      { outgoingMailId: queued.id, messageId: queued.messageId, templateId: template.id },
+      { outgoingMailId: queued.id, messageId: queued.messageId, templateId: template.id, to: caseRow.requester_email },
     ),
     audit: {
       organisationId: caseRow.organisation_id,
@@ -386,11 +374,13 @@ export async function queueReorientationNotice(
   if (!result.queued) {
     return { queued: false, reason: 'Avis de réorientation déjà en file.', summary: 'avis de réorientation déjà en file' };
   }
-  const summary = `avis de réorientation envoyé à ${caseRow.requester_email} (en file d’envoi)`;
+  // Pas d'adresse dans le résumé : l'historique survit à l'effacement des données personnelles.
+  const summary = 'avis de réorientation envoyé au demandeur (en file d’envoi)';
   await record('reorientation_notice_queued', `Avis de réorientation vers ${toService.name} : ${summary}`, {
     outgoingMailId: result.id,
     messageId: result.messageId,
     templateId: template.id,
+    to: caseRow.requester_email,
   });
   return { queued: true, summary };
 }
@@ -530,9 +520,15 @@ export async function sendAnswerByEmail(
             caseId,
             'answer_email_queued',
             actor,
-            `Réponse envoyée à ${draft.to.address} : « ${draft.subject} » (mise en file d’envoi)`,
+            'Réponse au demandeur mise en file d’envoi',
             ctx.clock.now().toISOString(),
-            { outgoingMailId: queued.id, messageId: queued.messageId, templateId: draft.templateId },
+            {
+              outgoingMailId: queued.id,
+              messageId: queued.messageId,
+              templateId: draft.templateId,
+              to: draft.to.address,
+              subject: draft.subject,
+            },
           ),
         ]);
       },

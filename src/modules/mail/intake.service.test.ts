@@ -405,7 +405,11 @@ for (const engine of testEngines()) {
       assert.equal(failedAck.status, 'failed');
       assert.match(failedAck.last_error ?? '', /550 5\.1\.1 Boîte inconnue/);
       const events = await listCaseEvents(t.ctx.db, origin.id);
-      assert.ok(events.some((e) => e.type === 'mail_bounced' && e.summary.includes('paul.roux@example.test')));
+      assert.ok(
+        events.some(
+          (e) => e.type === 'mail_bounced' && !e.summary.includes('@') && (e.data_json ?? '').includes('paul.roux@example.test'),
+        ),
+      );
     });
 
     it('une réponse du demandeur rejoint son dossier par In-Reply-To ou par la référence dans l’objet, sans nouvel accusé', async () => {
@@ -460,7 +464,8 @@ for (const engine of testEngines()) {
       const replies = events.filter((e) => e.type === 'requester_reply');
       assert.equal(replies.length, 2);
       const byHeaders = replies.find((e) => JSON.parse(e.data_json ?? '{}').via === 'en-têtes de réponse');
-      assert.match(byHeaders?.summary ?? '', /Voici le justificatif demandé/);
+      assert.match(byHeaders?.data_json ?? '', /Voici le justificatif demandé/);
+      assert.doesNotMatch(byHeaders?.summary ?? '', /justificatif|@/);
       const bySubject = replies.find((e) => e !== byHeaders);
       assert.equal(JSON.parse(bySubject?.data_json ?? '{}').text, 'J’ajoute une précision.');
       assert.match(JSON.parse(bySubject?.data_json ?? '{}').via, new RegExp(`référence ${row.reference}`));
@@ -503,7 +508,7 @@ for (const engine of testEngines()) {
       );
       const replies = (await listCaseEvents(t.ctx.db, row.id)).filter((e) => e.type === 'requester_reply');
       assert.equal(replies.length, 1);
-      assert.match(replies[0]?.summary ?? '', /mon dossier est en ligne/);
+      assert.match(replies[0]?.data_json ?? '', /mon dossier est en ligne/);
       assert.equal((await acknowledgmentsOf([row.id])).length, 1, 'un seul accusé, pour la demande');
     });
 

@@ -24,6 +24,7 @@ import {
   prepareCaseCreation,
 } from '../cases/case.service.ts';
 import { checkAttachment, MAX_ATTACHMENTS_PER_CASE, safeFilename } from '../cases/case-attachment.service.ts';
+import { caseEvent } from '../cases/case-event.ts';
 import {
   type AcknowledgmentContext,
   acknowledgmentNotSentEvent,
@@ -85,19 +86,6 @@ const emailAddress = z.email();
 
 function intakeActor(mailbox: MailboxRow): Actor {
   return { userId: null, label: `Relève de ${mailbox.address}` };
-}
-
-function caseEvent(caseId: string, type: string, actor: Actor, summary: string, at: string, data?: unknown) {
-  return {
-    id: newId(),
-    case_id: caseId,
-    type,
-    actor_user_id: actor.userId,
-    actor_label: actor.label,
-    summary,
-    data_json: data === undefined ? null : JSON.stringify(data),
-    occurred_at: at,
-  };
 }
 
 function truncate(text: string, max: number): { value: string; truncated: boolean } {
@@ -508,7 +496,7 @@ async function writeLot(
           caseRow.id,
           'mail_received',
           actor,
-          `Courriel relevé dans ${mailbox.address} (de ${from})${notes.length > 0 ? `. ${notes.join(' ')}` : ''}`,
+          `Courriel relevé dans ${mailbox.address}${notes.length > 0 ? `. ${notes.join(' ')}` : ''}`,
           now,
           { messageId: message.messageId, uid: item.uid, uidValidity, from: message.from?.address ?? null },
         ),
@@ -650,11 +638,15 @@ async function recordBounce(
           outgoing.case_id,
           'mail_bounced',
           actor,
-          `Courriel non remis à ${outgoing.to_address} (« ${outgoing.subject} ») : ${verdict.diagnostic ?? 'avis de non-remise reçu'}`,
+          // Adresse, objet et diagnostic (qui cite souvent l'adresse) dans les données, effacées avec le dossier.
+          'Courriel non remis : avis de non-remise reçu (voir la file d’envoi)',
           now,
           {
             outgoingMailId: outgoing.id,
             messageId: outgoing.message_id,
+            to: outgoing.to_address,
+            subject: outgoing.subject,
+            diagnostic: verdict.diagnostic,
           },
         ),
       ]);
@@ -664,7 +656,7 @@ async function recordBounce(
       action: 'mail.bounced',
       entityType: 'outgoing_mail',
       entityId: outgoing.id,
-      summary: `Courriel à ${outgoing.to_address} non remis (rebond)`,
+      summary: 'Courriel sortant non remis (rebond)',
       before: { status: outgoing.status },
       after: { status: 'failed', lastError },
     });
@@ -804,7 +796,8 @@ async function appendReply(
       caseRow.id,
       'requester_reply',
       actor,
-      `Nouveau courriel de ${from}${message.subject ? ` : « ${truncate(message.subject, MAX_SUBJECT).value} »` : ''}${excerpt ? ` — ${excerpt}` : ''}`,
+      // Le texte est dans les données (affiché sur la fiche, effacé avec le dossier), pas dans le résumé qui reste.
+      'Nouveau courriel du demandeur, rattaché au dossier',
       now,
       {
         messageId: message.messageId,

@@ -12,6 +12,7 @@ import { instantToLocalDate } from '../calendar/local-date.ts';
 import { type CaseRow, findCase, insertAttachment, insertCaseEvents, listAttachments } from '../cases/case.repository.ts';
 import { organisationContext, recordAnswer } from '../cases/case.service.ts';
 import { MAX_ATTACHMENTS_PER_CASE } from '../cases/case-attachment.service.ts';
+import { caseEvent } from '../cases/case-event.ts';
 import type { CaseChannel } from '../cases/vocabulary.ts';
 import { prefectLabel } from '../organisations/departments.ts';
 import { listServices } from '../organisations/organisation.repository.ts';
@@ -247,17 +248,15 @@ export async function prepareLetter(
       created_at: now,
     });
     await insertCaseEvents(trx, [
-      {
-        id: newId(),
-        case_id: caseId,
-        type: 'letter_generated',
-        actor_user_id: actor.userId,
-        actor_label: actor.label,
-        summary: `Lettre de réponse préparée : ${names.docx} (${formatBytes(docx.length)}) et ${names.pdf} (${formatBytes(pdf.length)})`,
-        // Pas l'objet dans le résumé : l'historique survit à l'effacement des données personnelles.
-        data_json: JSON.stringify({ docxAttachmentId: docxId, pdfAttachmentId: pdfId }),
-        occurred_at: now,
-      },
+      // Pas l'objet dans le résumé : l'historique survit à l'effacement des données personnelles.
+      caseEvent(
+        caseId,
+        'letter_generated',
+        actor,
+        `Lettre de réponse préparée : ${names.docx} (${formatBytes(docx.length)}) et ${names.pdf} (${formatBytes(pdf.length)})`,
+        now,
+        { docxAttachmentId: docxId, pdfAttachmentId: pdfId },
+      ),
     ]);
     // Ni le contenu ni l'adresse dans l'audit : les noms des fichiers et l'objet suffisent.
     await recordAudit(trx, ctx.clock, {

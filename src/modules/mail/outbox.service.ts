@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import { findCase, insertCaseEvents, updateCase } from '../cases/case.repository.ts';
+import { caseEvent } from '../cases/case-event.ts';
 import { retryDelayMs } from '../jobs/backoff.ts';
 import type { OutgoingPurpose } from './mail.table.ts';
 import { findMailboxById, listSendingMailboxes, type MailboxRow } from './mailbox.repository.ts';
@@ -171,16 +172,14 @@ async function markSent(ctx: AppContext, row: OutgoingMailRow, mailbox: MailboxR
     });
     if (!row.case_id) return;
     await insertCaseEvents(trx, [
-      {
-        id: newId(),
-        case_id: row.case_id,
-        type: 'mail_sent',
-        actor_user_id: SYSTEM_ACTOR.userId,
-        actor_label: SYSTEM_ACTOR.label,
-        summary: `${PURPOSE_SENT[row.purpose]} à ${row.to_address} depuis ${mailbox.address}${attempts > 1 ? ` (au ${attempts}e essai)` : ''}`,
-        data_json: JSON.stringify({ outgoingMailId: row.id, messageId: row.message_id, attempts, mailboxId: mailbox.id }),
-        occurred_at: now,
-      },
+      caseEvent(
+        row.case_id,
+        'mail_sent',
+        SYSTEM_ACTOR,
+        `${PURPOSE_SENT[row.purpose]} depuis ${mailbox.address}${attempts > 1 ? ` (au ${attempts}e essai)` : ''}`,
+        now,
+        { outgoingMailId: row.id, messageId: row.message_id, attempts, mailboxId: mailbox.id, to: row.to_address },
+      ),
     ]);
     // L'accusé parti, le dossier reçu passe « accusé de réception envoyé ».
     if (row.purpose === 'acknowledgment') {
@@ -213,16 +212,15 @@ async function markAttemptFailed(
     await updateOutgoingMail(trx, row.id, { status: 'failed', last_error: reason, updated_at: nowIso });
     if (!row.case_id) return;
     await insertCaseEvents(trx, [
-      {
-        id: newId(),
-        case_id: row.case_id,
-        type: 'mail_failed',
-        actor_user_id: SYSTEM_ACTOR.userId,
-        actor_label: SYSTEM_ACTOR.label,
-        summary: `Échec de l’envoi (${PURPOSE_LABELS[row.purpose].toLowerCase()}) à ${row.to_address} après ${attempts} essais : ${reason}`,
-        data_json: JSON.stringify({ outgoingMailId: row.id, messageId: row.message_id, attempts }),
-        occurred_at: nowIso,
-      },
+      caseEvent(
+        row.case_id,
+        'mail_failed',
+        SYSTEM_ACTOR,
+        // La raison du relais cite souvent l'adresse : elle reste dans la file et dans les données.
+        `Échec de l’envoi (${PURPOSE_LABELS[row.purpose].toLowerCase()}) après ${attempts} essais : voir la file d’envoi`,
+        nowIso,
+        { outgoingMailId: row.id, messageId: row.message_id, attempts, to: row.to_address, reason },
+      ),
     ]);
   });
   return 'failed';

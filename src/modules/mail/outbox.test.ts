@@ -175,7 +175,12 @@ for (const engine of testEngines()) {
       assert.equal(row?.last_error, null);
       const events = await listCaseEvents(t.ctx.db, caseId);
       assert.ok(
-        events.some((e) => e.type === 'mail_sent' && e.summary.includes(`Accusé de réception envoyé à ${user('usager')}`)),
+        events.some(
+          (e) =>
+            e.type === 'mail_sent' &&
+            e.summary.startsWith('Accusé de réception envoyé depuis') &&
+            (e.data_json ?? '').includes(user('usager')),
+        ),
       );
       assert.equal((await findCase(t.ctx.db, organisationId, caseId))?.status, 'acknowledged');
 

@@ -13,7 +13,7 @@ export interface CaseDetailView {
   case: CaseRow;
   serviceName: string | null;
   themes: { id: string; label: string }[];
-  events: { occurred_at: string; actor_label: string; summary: string }[];
+  events: { occurred_at: string; actor_label: string; summary: string; type: string; data_json: string | null }[];
   services: { id: string; name: string }[];
   urgency: Urgency;
   delay: number | null;
@@ -185,6 +185,13 @@ ${list}
 ${upload}`;
 }
 
+/** Le texte d'une réponse du demandeur, gardé dans les données de l'événement (effacées avec le dossier). */
+function eventText(e: { type: string; data_json: string | null }): HtmlValue {
+  if (e.type !== 'requester_reply' || !e.data_json) return '';
+  const text = (JSON.parse(e.data_json) as { text?: unknown }).text;
+  return typeof text === 'string' && text !== '' ? html`<blockquote class="vigie-message">${text}</blockquote>` : '';
+}
+
 export function caseDetailView(v: CaseDetailView): SafeHtml {
   const c = v.case;
   const appointment = c.kind === 'elected_official_appointment';
@@ -229,7 +236,7 @@ ${v.mails ? caseMailsSection(v.mails, v.timeZone) : ''}
 ${
   v.events.length === 0
     ? html`<p>Aucun événement.</p>`
-    : html`<ol class="vigie-history">${v.events.map((e) => html`<li><strong>${formatDateTime(e.occurred_at, v.timeZone)}</strong> — ${e.summary} <span class="fr-text--sm">(${e.actor_label})</span></li>`)}</ol>`
+    : html`<ol class="vigie-history">${v.events.map((e) => html`<li><strong>${formatDateTime(e.occurred_at, v.timeZone)}</strong> — ${e.summary} <span class="fr-text--sm">(${e.actor_label})</span>${eventText(e)}</li>`)}</ol>`
 }
 ${v.canEdit ? actions(v) : ''}
 <p class="fr-mt-4w"><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/registre">Retour au registre</a></p>`;
