@@ -59,6 +59,15 @@ export interface Schedule {
   everyMs: number;
 }
 
+/**
+ * Prend ou prolonge un bail en base pour `durationMs` : vrai si ce processus le tient. Un seul processus
+ * fait alors le travail que le bail protège (tâches de fond, relève du courrier).
+ */
+export async function holdLease(ctx: AppContext, name: string, holder: string, durationMs: number): Promise<boolean> {
+  const now = ctx.clock.now();
+  return acquireLease(ctx.db, name, holder, now.toISOString(), new Date(now.getTime() + durationMs).toISOString());
+}
+
 const LEASE_NAME = 'job-runner';
 const LEASE_MS = 60_000;
 const STALE_MS = 10 * 60_000;
@@ -93,13 +102,7 @@ export class JobRunner {
   async tick(): Promise<{ leader: boolean; ran: number }> {
     const ctx = this.#ctx;
     const now = ctx.clock.now();
-    const leader = await acquireLease(
-      ctx.db,
-      LEASE_NAME,
-      this.holder,
-      now.toISOString(),
-      new Date(now.getTime() + LEASE_MS).toISOString(),
-    );
+    const leader = await holdLease(ctx, LEASE_NAME, this.holder, LEASE_MS);
     if (!leader) return { leader, ran: 0 };
     for (const schedule of this.#schedules) {
       const slot = Math.floor(now.getTime() / schedule.everyMs) * schedule.everyMs;

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { AppContext } from '../../shared/context.ts';
 import { newId } from '../../shared/ids.ts';
-import { acquireLease, releaseLease } from '../jobs/job.repository.ts';
+import { releaseLease } from '../jobs/job.repository.ts';
+import { holdLease } from '../jobs/job.service.ts';
 import { PeriodicLoop } from '../jobs/periodic.ts';
 import { type PollReport, pollMailbox } from './intake.service.ts';
 import type { MailboxRow } from './mailbox.repository.ts';
@@ -43,14 +44,7 @@ export class MailWorker {
     outbox?: Awaited<ReturnType<typeof flushOutbox>>;
   }> {
     const ctx = this.#ctx;
-    const now = ctx.clock.now();
-    const leader = await acquireLease(
-      ctx.db,
-      LEASE_NAME,
-      this.holder,
-      now.toISOString(),
-      new Date(now.getTime() + LEASE_MS).toISOString(),
-    );
+    const leader = await holdLease(ctx, LEASE_NAME, this.holder, LEASE_MS);
     if (!leader) return { leader, polled: [] };
     const polled: { mailboxId: string; report: PollReport }[] = [];
     for (const mailbox of await listIntakeMailboxes(ctx.db)) {
