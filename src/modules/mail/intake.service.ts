@@ -490,7 +490,6 @@ async function writeLot(
         actor,
         now,
       );
-      const from = message.from ? message.from.address : 'expéditeur absent';
       writes.events.push(
         caseEvent(
           caseRow.id,
@@ -785,8 +784,6 @@ async function appendReply(
   const actor = intakeActor(mailbox);
   const now = ctx.clock.now().toISOString();
   const text = message.text ? truncate(message.text, MAX_BODY).value : '';
-  const excerpt = text ? truncate(text.replace(/\s+/g, ' '), 500).value : '';
-  const from = message.from?.address ?? 'expéditeur absent';
   await insertInboundMessages(trx, [
     inboundRow(mailbox, uidValidity, item, 'threaded', `Rattaché au dossier ${caseRow.reference} (${via}).`, caseRow.id, now),
   ]);
