@@ -46,21 +46,7 @@ import {
   type RegisterIndicatorDefinition,
   registerIndicatorsFor,
 } from './register-indicators.ts';
-import { type CaseChannel, type CaseKind, CHANNEL_LABELS, KIND_LABELS, type UpdateTarget } from './vocabulary.ts';
-
-/** Thèmes de départ, tirés des comités locaux des usagers de 2022 ; chaque préfecture les modifie. */
-export const DEFAULT_THEMES = [
-  'Délais de rendez-vous (étrangers)',
-  'Température de l’accueil',
-  'Manque d’agents',
-  'Signalétique',
-  'Site internet',
-  'Accueil téléphonique',
-  'Attente au guichet',
-  'Courtoisie des agents',
-  'Démarches en ligne (ANTS)',
-  'Confort et propreté des locaux',
-];
+import { type CaseChannel, type CaseKind, CHANNEL_LABELS, DEFAULT_THEMES, KIND_LABELS, type UpdateTarget } from './vocabulary.ts';
 
 export function formatReference(year: number, sequence: number): string {
   return `${year}-${String(sequence).padStart(5, '0')}`;

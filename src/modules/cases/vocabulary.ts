@@ -70,3 +70,17 @@ export function isAudience(value: string): value is Audience {
 export function isUpdateTarget(value: string): value is UpdateTarget {
   return (UPDATE_TARGETS as readonly string[]).includes(value);
 }
+
+/** Thèmes de départ, tirés des comités locaux des usagers de 2022 ; chaque préfecture les modifie. */
+export const DEFAULT_THEMES = [
+  'Délais de rendez-vous (étrangers)',
+  'Température de l’accueil',
+  'Manque d’agents',
+  'Signalétique',
+  'Site internet',
+  'Accueil téléphonique',
+  'Attente au guichet',
+  'Courtoisie des agents',
+  'Démarches en ligne (ANTS)',
+  'Confort et propreté des locaux',
+];
