@@ -38,6 +38,13 @@ import type {
   RefIndicatorTable,
   RefModuleTable,
 } from '../modules/referentiel/referentiel.table.ts';
+import type {
+  SurveyAnswerTable,
+  SurveyCampaignTable,
+  SurveyCollectionPointTable,
+  SurveyQuestionnaireTable,
+  SurveyResponseTable,
+} from '../modules/surveys/survey.table.ts';
 
 /** Toutes les tables, telles que Kysely les voit ; chaque module déclare les siennes. */
 export interface Database {
@@ -73,4 +80,9 @@ export interface Database {
   outgoing_mails: OutgoingMailTable;
   mail_templates: MailTemplateTable;
   service_signatures: ServiceSignatureTable;
+  survey_questionnaires: SurveyQuestionnaireTable;
+  survey_campaigns: SurveyCampaignTable;
+  survey_collection_points: SurveyCollectionPointTable;
+  survey_responses: SurveyResponseTable;
+  survey_answers: SurveyAnswerTable;
 }
