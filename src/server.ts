@@ -26,6 +26,10 @@ import { templateRoutes } from './modules/mail/template.routes.ts';
 import { organisationApiRoutes, organisationRoutes } from './modules/organisations/organisation.routes.ts';
 import { pageRoutes } from './modules/pages/page.routes.ts';
 import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/referentiel.routes.ts';
+import { campaignRoutes } from './modules/surveys/campaign.routes.ts';
+import { publicSurveyRoutes } from './modules/surveys/public-survey.routes.ts';
+import { resultsRoutes } from './modules/surveys/results.routes.ts';
+import { surveyEntryRoutes } from './modules/surveys/survey-entry.routes.ts';
 import type { AppContext } from './shared/context.ts';
 
 const DSFR_DIST = fileURLToPath(new URL('../node_modules/@gouvfr/dsfr/dist/', import.meta.url));
@@ -92,6 +96,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   caseEmailRoutes(app, ctx);
   letterRoutes(app, ctx);
   mailAdminRoutes(app, ctx);
+  campaignRoutes(app, ctx);
+  resultsRoutes(app, ctx);
+  publicSurveyRoutes(app, ctx);
+  surveyEntryRoutes(app, ctx);
   accountApiRoutes(app);
   organisationApiRoutes(app, ctx);
   referentielApiRoutes(app, ctx);

@@ -78,6 +78,31 @@ export const ERRORS = {
   duplicate_answer: { status: 409, message: 'Cette réponse a déjà été envoyée pour ce dossier (double envoi évité).' },
   rate_limited: { status: 429, message: 'Trop de requêtes : patientez un instant avant de réessayer.' },
   payload_too_large: { status: 413, message: 'Les données envoyées sont trop volumineuses.' },
+  questionnaire_archived: {
+    status: 409,
+    message: 'Ce questionnaire est archivé : il ne peut plus être modifié ni servir à une nouvelle campagne.',
+  },
+  questionnaire_superseded: {
+    status: 409,
+    message: 'Une version plus récente de ce questionnaire existe : modifiez la dernière version.',
+  },
+  survey_link_unknown: { status: 404, message: 'Ce lien d’enquête n’existe pas ou n’est plus utilisé.' },
+  survey_not_yet_open: {
+    status: 409,
+    message: 'Cette enquête n’est pas encore ouverte : revenez à partir de sa date d’ouverture.',
+  },
+  survey_closed: {
+    status: 409,
+    message: 'Cette enquête est terminée : elle ne reçoit plus de réponses. Merci de votre intérêt.',
+  },
+  survey_response_conflict: {
+    status: 409,
+    message: 'Cette réponse a déjà été enregistrée avec d’autres valeurs : ce nouvel envoi est refusé (rejeu).',
+  },
+  survey_form_number_taken: {
+    status: 409,
+    message: 'Ce numéro de formulaire a déjà été saisi pour cette campagne : double saisie évitée.',
+  },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

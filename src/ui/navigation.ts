@@ -12,6 +12,7 @@ export function navigationFor(role: Role | undefined): NavItem[] {
     items.push({ label: 'Calendrier', href: '/calendrier' });
     if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Registre', href: '/registre' });
     items.push({ label: 'Indicateurs', href: '/registre/indicateurs' });
+    if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Enquêtes', href: '/enquetes' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });
   if (role === 'admin') items.push({ label: 'Courrier', href: '/courrier' });

@@ -187,6 +187,19 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     CLI_ACTOR,
   );
   const [template] = await listTemplates(testContext.ctx.db, organisationId);
+  // Enquête de la démonstration : campagne, questionnaire, points (borne, QR code, papier).
+  const surveyCampaign = await testContext.ctx.db
+    .selectFrom('survey_campaigns')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirstOrThrow();
+  const surveyPoints = await testContext.ctx.db
+    .selectFrom('survey_collection_points')
+    .selectAll()
+    .where('campaign_id', '=', surveyCampaign.id)
+    .execute();
+  const qrPoint = surveyPoints.find((p) => p.mode === 'qr');
+  const paperPoint = surveyPoints.find((p) => p.mode === 'paper');
   app = await buildServer(testContext.ctx);
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -259,13 +272,27 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/courrier/modeles/nouveau',
     `/courrier/modeles/${template?.id}`,
     '/courrier/signatures',
+    '/enquetes',
+    '/enquetes/questionnaires',
+    `/enquetes/questionnaires/${surveyCampaign.questionnaire_id}`,
+    '/enquetes/campagnes/nouvelle',
+    `/enquetes/campagnes/${surveyCampaign.id}`,
+    `/enquetes/campagnes/${surveyCampaign.id}/resultats`,
+    `/enquetes/campagnes/${surveyCampaign.id}/saisie?point=${paperPoint?.id}`,
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);
     });
   }
 
-  for (const path of ['/accessibilite', '/mentions-legales', '/donnees-personnelles', '/api/docs', '/reclamation']) {
+  for (const path of [
+    '/accessibilite',
+    '/mentions-legales',
+    '/donnees-personnelles',
+    '/api/docs',
+    '/reclamation',
+    `/enquete/${qrPoint?.public_token}`,
+  ]) {
     await t.test(`page publique ${path}`, async () => {
       await visit(page, path);
     });

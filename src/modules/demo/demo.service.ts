@@ -11,6 +11,9 @@ import { listSignatures } from '../mail/template.repository.ts';
 import { ensureDefaultTemplates, saveSignature } from '../mail/template.service.ts';
 import { findOrganisationBySlug, findServiceByName, listServices, listSites } from '../organisations/organisation.repository.ts';
 import { addService, addSite, createOrganisation, markAsDemo, updatePerimeter } from '../organisations/organisation.service.ts';
+import { addCollectionPoint, createCampaign } from '../surveys/campaign.service.ts';
+import { copyTemplate } from '../surveys/questionnaire.service.ts';
+import { submitResponse } from '../surveys/response.service.ts';
 
 export const DEMO_SLUG = 'demo';
 /** Mot de passe commun des comptes de démonstration : affiché au démarrage, jamais utilisé en production. */
@@ -104,6 +107,7 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
   }
   await ensureDemoMail(ctx, organisationId);
   await ensureDemoCases(ctx, organisationId);
+  await ensureDemoSurveys(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,
@@ -307,6 +311,87 @@ async function ensureDemoMail(ctx: AppContext, organisationId: string): Promise<
         website: 'www.puy-de-dome.gouv.fr',
       },
       DEMO_ACTOR,
+    );
+  }
+}
+
+/** Réponses papier de démonstration : des volumes et des répartitions du même ordre que les seeds. */
+const DEMO_SURVEY_RESPONSES = 120;
+const DEMO_LEVELS = ['very_satisfied', 'satisfied', 'dissatisfied', 'very_dissatisfied', 'no_opinion'] as const;
+/** Poids des niveaux par critère (sur 20) : l'attente est le point faible, comme dans les seeds. */
+const DEMO_WEIGHTS: Record<string, number[]> = {
+  orientation: [9, 8, 2, 0, 1],
+  waiting_time: [4, 7, 5, 3, 1],
+  courtesy: [12, 6, 1, 0, 1],
+  confidentiality: [6, 8, 3, 1, 2],
+};
+const DEMO_COMMENTS = [
+  'Trop d’attente le lundi matin, il faudrait plus de guichets ouverts.',
+  'Agents très aimables, merci pour votre aide.',
+  'La signalétique pour trouver le service des étrangers n’est pas claire.',
+  'Il fait froid dans la salle d’attente.',
+];
+
+/** Tirage déterministe : la même démonstration à chaque création. */
+function demoLevel(weights: number[], n: number): string {
+  let draw = (n * 7919) % weights.reduce((a, b) => a + b, 0);
+  for (const [i, w] of weights.entries()) {
+    if (draw < w) return DEMO_LEVELS[i] ?? 'satisfied';
+    draw -= w;
+  }
+  return 'satisfied';
+}
+
+/**
+ * Enquête de démonstration : une campagne « accueil physique » en cours (modèle des seeds), une borne,
+ * une affiche QR code et des formulaires papier déjà saisis, pour voir les résultats tout de suite.
+ */
+async function ensureDemoSurveys(ctx: AppContext, organisationId: string): Promise<void> {
+  const existing = await ctx.db
+    .selectFrom('survey_campaigns')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .limit(1)
+    .execute();
+  if (existing.length > 0) return;
+  const { department } = await organisationContext(ctx, organisationId);
+  const today = instantToLocalDate(ctx.clock.now(), department.timeZone);
+  const questionnaire = await copyTemplate(ctx, organisationId, 'physical_reception', DEMO_ACTOR);
+  const campaign = await createCampaign(
+    ctx,
+    organisationId,
+    {
+      name: 'Accueil physique — démonstration',
+      questionnaireId: questionnaire.id,
+      startsOn: addDays(today, -28),
+      endsOn: addDays(today, 14),
+    },
+    DEMO_ACTOR,
+  );
+  await addCollectionPoint(ctx, organisationId, campaign.id, { label: 'Borne accueil général', mode: 'kiosk' }, DEMO_ACTOR);
+  await addCollectionPoint(ctx, organisationId, campaign.id, { label: 'Affiche salle d’attente', mode: 'qr' }, DEMO_ACTOR);
+  const paper = await addCollectionPoint(
+    ctx,
+    organisationId,
+    campaign.id,
+    { label: 'Formulaires papier', mode: 'paper' },
+    DEMO_ACTOR,
+  );
+  const reasons = ['foreigners', 'counter', 'information', 'digital_access_point', 'other'];
+  for (let n = 1; n <= DEMO_SURVEY_RESPONSES; n++) {
+    const answers: Record<string, string> = { visit_reason: reasons[n % reasons.length] ?? 'other' };
+    for (const [key, weights] of Object.entries(DEMO_WEIGHTS)) answers[key] = demoLevel(weights, n + key.length * 13);
+    if (n % 9 === 0) answers.comment = DEMO_COMMENTS[(n / 9) % DEMO_COMMENTS.length] ?? '';
+    await submitResponse(
+      ctx,
+      {
+        responseId: crypto.randomUUID(),
+        pointId: paper.id,
+        formNumber: String(n),
+        answeredAt: new Date(ctx.clock.now().getTime() - (n % 27) * 86_400_000).toISOString(),
+        answers,
+      },
+      { organisationId, actor: DEMO_ACTOR },
     );
   }
 }

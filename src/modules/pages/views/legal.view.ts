@@ -82,9 +82,10 @@ export function privacyView(
 </ul>
 <ul>
   <li><strong>Registre des demandes, réclamations et suggestions</strong> (courriels, formulaire en ligne, courriers, urne) : nom, adresse électronique et adresse postale du demandeur, objet, message, réponse, suites données et pièces jointes ; la date de réception, la nature, le canal et le service traitant servent aux indicateurs de délai de réponse.</li>
+  <li><strong>Enquêtes de satisfaction</strong> : les réponses sont anonymes (aucun nom, aucune adresse n’est demandé) ; seul le commentaire libre pourrait contenir une donnée personnelle : il est déconseillé d’en écrire, et les adresses et numéros de téléphone sont masqués à l’affichage des résultats. Un cookie de session propre à l’enquête évite de répondre deux fois depuis le même navigateur.</li>
   <li><strong>Courriels</strong> des boîtes fonctionnelles de la préfecture : les messages reçus deviennent des dossiers du registre ; Vigie garde pour chacun l’expéditeur, l’objet et l’identifiant technique du message, et la copie des courriels envoyés (accusés de réception, avis de réorientation, réponses, récapitulatifs quotidiens des agents).</li>
 </ul>
-<p>Les modules suivants (enquêtes, comité local des usagers) compléteront cette liste, avec leurs durées de conservation.</p>
+<p>Les modules suivants (comité local des usagers, visites mystères) compléteront cette liste, avec leurs durées de conservation.</p>
 <h2>Durées de conservation</h2>
 <ul>
   <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
