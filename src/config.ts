@@ -31,6 +31,7 @@ const schema = z.object({
     .default(365 * 3),
   CASE_PERSONAL_DATA_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  PUBLIC_SURVEY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(30),
   JOBS_ENABLED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -53,6 +54,8 @@ export interface Config {
   casePersonalDataRetentionMonths: number;
   /** Tentatives de connexion par adresse IP et par minute (en plus du verrouillage du compte). */
   loginRateLimitPerMinute: number;
+  /** Envois du formulaire public d'enquête par adresse IP en 10 minutes. */
+  publicSurveyRateLimit: number;
   jobsEnabled: boolean;
   logLevel: string;
   /** Mots de passe des boîtes fonctionnelles, par nom de variable (`VIGIE_MAIL_SECRET_…`). */
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditPersonalDataRetentionDays: v.AUDIT_PERSONAL_DATA_RETENTION_DAYS,
     casePersonalDataRetentionMonths: v.CASE_PERSONAL_DATA_RETENTION_MONTHS,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
+    publicSurveyRateLimit: v.PUBLIC_SURVEY_RATE_LIMIT,
     jobsEnabled: v.JOBS_ENABLED,
     logLevel: v.LOG_LEVEL,
     mailSecrets: Object.fromEntries(

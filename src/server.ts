@@ -27,6 +27,7 @@ import { organisationApiRoutes, organisationRoutes } from './modules/organisatio
 import { pageRoutes } from './modules/pages/page.routes.ts';
 import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/referentiel.routes.ts';
 import { campaignRoutes } from './modules/surveys/campaign.routes.ts';
+import { kioskRoutes } from './modules/surveys/kiosk.routes.ts';
 import { publicSurveyRoutes } from './modules/surveys/public-survey.routes.ts';
 import { resultsRoutes } from './modules/surveys/results.routes.ts';
 import { surveyEntryRoutes } from './modules/surveys/survey-entry.routes.ts';
@@ -99,6 +100,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   campaignRoutes(app, ctx);
   resultsRoutes(app, ctx);
   publicSurveyRoutes(app, ctx);
+  kioskRoutes(app, ctx);
   surveyEntryRoutes(app, ctx);
   accountApiRoutes(app);
   organisationApiRoutes(app, ctx);

@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_cases.ts';
 import * as m0004 from './migrations/0004_job_progress.ts';
 import * as m0005 from './migrations/0005_mail.ts';
 import * as m0006 from './migrations/0006_surveys.ts';
+import * as m0007 from './migrations/0007_kiosk_devices.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_job_progress': m0004,
   '0005_mail': m0005,
   '0006_surveys': m0006,
+  '0007_kiosk_devices': m0007,
 };
 
 const provider: MigrationProvider = {

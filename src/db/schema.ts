@@ -38,6 +38,7 @@ import type {
   RefIndicatorTable,
   RefModuleTable,
 } from '../modules/referentiel/referentiel.table.ts';
+import type { KioskDeviceTable, KioskPairingCodeTable } from '../modules/surveys/kiosk.table.ts';
 import type {
   SurveyAnswerTable,
   SurveyCampaignTable,
@@ -85,4 +86,6 @@ export interface Database {
   survey_collection_points: SurveyCollectionPointTable;
   survey_responses: SurveyResponseTable;
   survey_answers: SurveyAnswerTable;
+  kiosk_pairing_codes: KioskPairingCodeTable;
+  kiosk_devices: KioskDeviceTable;
 }

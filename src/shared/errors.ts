@@ -103,6 +103,22 @@ export const ERRORS = {
     status: 409,
     message: 'Ce numéro de formulaire a déjà été saisi pour cette campagne : double saisie évitée.',
   },
+  kiosk_pairing_invalid: {
+    status: 400,
+    message: 'Code d’appairage refusé : vérifiez-le, ou demandez un nouveau code au référent qualité.',
+  },
+  kiosk_not_paired: {
+    status: 401,
+    message: 'Cette borne n’est pas appairée : saisissez le code d’appairage donné par le référent qualité.',
+  },
+  kiosk_revoked: {
+    status: 403,
+    message: 'Cette borne a été retirée par le référent qualité : elle doit être appairée à nouveau avec un nouveau code.',
+  },
+  kiosk_not_a_kiosk: {
+    status: 400,
+    message: 'Seul un point de collecte « borne » en service peut être appairé à une tablette.',
+  },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

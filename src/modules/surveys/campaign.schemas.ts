@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { requiredText } from '../../shared/validation.ts';
 import { isValidCivilDate } from '../calendar/civil-date.ts';
 import { COLLECTION_MODES } from './collection-mode.ts';
-import type { CollectionMode } from './survey.table.ts';
 
 function localDate(label: string) {
   return z

@@ -15,8 +15,11 @@ import {
   publicSurveyView,
 } from './views/public-survey.view.ts';
 
-/** Envois admis par adresse IP : large (une famille au même accès Wi-Fi), mais un robot est arrêté. */
-export const PUBLIC_SURVEY_RATE_LIMIT = { max: 30, timeWindow: '10 minutes' } as const;
+/**
+ * Envois admis par adresse IP en 10 minutes (`PUBLIC_SURVEY_RATE_LIMIT`, 30 par défaut) : large (une famille
+ * au même accès Wi-Fi), mais un robot est arrêté.
+ */
+export const PUBLIC_SURVEY_RATE_WINDOW = '10 minutes';
 /** Corps d'un envoi : un commentaire de 5 000 caractères accentués y tient ; un mégaoctet est refusé (413). */
 export const PUBLIC_SURVEY_BODY_LIMIT = 64 * 1024;
 /**
@@ -117,7 +120,10 @@ export function publicSurveyRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.post<{ Params: { token: string } }>(
     '/enquete/:token',
-    { bodyLimit: PUBLIC_SURVEY_BODY_LIMIT, config: { access: 'public', rateLimit: { ...PUBLIC_SURVEY_RATE_LIMIT } } },
+    {
+      bodyLimit: PUBLIC_SURVEY_BODY_LIMIT,
+      config: { access: 'public', rateLimit: { max: ctx.config.publicSurveyRateLimit, timeWindow: PUBLIC_SURVEY_RATE_WINDOW } },
+    },
     async (request, reply) => {
       const { token } = request.params;
       const point = await loadPoint(token);
@@ -130,12 +136,17 @@ export function publicSurveyRoutes(app: FastifyInstance, ctx: AppContext): void 
       const elapsed = now - Date.parse(shownAt);
       const durationMs = Number.isFinite(elapsed) && elapsed >= 0 && elapsed <= MAX_FILL_MS ? elapsed : undefined;
       try {
-        await submitResponse(ctx, {
-          responseId,
-          pointToken: token,
-          answers: values,
-          ...(durationMs !== undefined ? { durationMs } : {}),
-        });
+        await submitResponse(
+          ctx,
+          {
+            responseId,
+            pointToken: token,
+            answers: values,
+            ...(durationMs !== undefined ? { durationMs } : {}),
+          },
+          undefined,
+          point,
+        );
       } catch (error) {
         if (!isAppError(error) || error.status >= 500) throw error;
         request.log.info({ code: error.code, point: point.target.point_id }, 'enquête publique : réponse refusée');

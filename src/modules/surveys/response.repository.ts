@@ -115,12 +115,29 @@ export async function listResponseAnswers(db: Executor, responseId: string) {
 }
 
 /** Réponses reçues par un point depuis `sinceIso` (contrôle de débit). */
-export async function countPointResponsesSince(db: Executor, pointId: string, sinceIso: string): Promise<number> {
-  const row = await db
+/**
+ * Réponses d'un point reçues après `sinceIso`, comptées jusqu'à `cap` au plus. Parcourt l'index
+ * (campagne, point, date de réponse) des plus récentes aux plus anciennes et s'arrête au plafond : sous un
+ * afflux, quelques lignes lues au lieu de toutes celles de la fenêtre.
+ */
+export async function countPointResponsesSince(
+  db: Executor,
+  campaignId: string,
+  pointId: string,
+  sinceIso: string,
+  cap: number,
+): Promise<number> {
+  const recent = db
     .selectFrom('survey_responses')
-    .select((eb) => eb.fn.countAll().as('n'))
+    .select('id')
+    .where('campaign_id', '=', campaignId)
     .where('collection_point_id', '=', pointId)
     .where('received_at', '>', sinceIso)
+    .orderBy('answered_at', 'desc')
+    .limit(cap);
+  const row = await db
+    .selectFrom(recent.as('recent'))
+    .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirst();
   return toNumber(row?.n);
 }

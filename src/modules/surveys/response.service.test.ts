@@ -297,7 +297,7 @@ for (const engine of testEngines()) {
         );
       }
       assert.ok(results.slice(0, BURST_LIMIT.responses).every((r) => r.flaggedReason === null));
-      assert.match(results.at(-1)?.flaggedReason ?? '', /Débit anormal : 31 réponses de ce point en 60 s/);
+      assert.match(results.at(-1)?.flaggedReason ?? '', /Débit anormal : 31 réponses ou plus de ce point en 60 s/);
     });
 
     it('saisie papier par un agent : auditée, numéro unique par campagne, double saisie refusée', async () => {
@@ -378,6 +378,27 @@ for (const engine of testEngines()) {
         'validation_failed',
         'enteredBy',
       );
+    });
+    it('envois simultanés groupés : chacun écrit une fois, même identifiant sans doublon, erreur isolée', async () => {
+      const before = await responses();
+      const answers = { courtesy: 'satisfied', website_used: 'no' };
+      const ids = Array.from({ length: 40 }, () => randomUUID());
+      const twice = ids[0] ?? '';
+      const paper = { pointId: survey.points.paper.id, answers };
+      const outcomes = await Promise.allSettled([
+        ...ids.map((responseId) => submitResponse(t.ctx, { responseId, pointToken: survey.points.kiosk.token, answers })),
+        // Même identifiant, mêmes réponses, dans le même lot : un succès sans doublon.
+        submitResponse(t.ctx, { responseId: twice, pointToken: survey.points.kiosk.token, answers }),
+        // Deux formulaires papier de même numéro dans le même lot : le second est refusé, seul.
+        submitResponse(t.ctx, { ...paper, responseId: randomUUID(), formNumber: 'G-1' }, agent),
+        submitResponse(t.ctx, { ...paper, responseId: randomUUID(), formNumber: 'G-1' }, agent),
+      ]);
+      const statuses = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.status : (o.reason as { code: string }).code));
+      assert.deepEqual(statuses.slice(0, 40), Array(40).fill('created'));
+      assert.equal(statuses[40], 'duplicate');
+      assert.deepEqual(statuses.slice(41).sort(), ['created', 'survey_form_number_taken']);
+      assert.equal(await responses(), before + 41);
+      assert.deepEqual(await answersOf(twice), ['courtesy=satisfied', 'website_used=no']);
     });
   });
 }

@@ -1,4 +1,5 @@
 import { AGENT_MODES, PUBLIC_MODES } from './collection-mode.ts';
+
 /**
  * Collecte des réponses aux enquêtes : un seul point d'entrée, `submitResponse`, pour tous les modes
  * (formulaire public par lien ou QR code, borne, saisie papier et téléphone par un agent).
@@ -24,6 +25,7 @@ import { AGENT_MODES, PUBLIC_MODES } from './collection-mode.ts';
  *   campagne close n'accepte plus rien après sa clôture.
  */
 
+import { groupCommitOf } from '../../db/group-commit.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError, type FieldErrors } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -251,11 +253,17 @@ function tooFast(durationMs: number | undefined, answered: number): string | nul
  * (borne, QR code). Par identifiant (`pointId`) : saisie d'un agent (`agent` obligatoire), points papier et
  * téléphone de son organisation. Réponse et valeurs sont écrites dans une seule transaction.
  */
-export async function submitResponse(ctx: AppContext, input: unknown, agent?: EntryAgent): Promise<SubmitResult> {
+export async function submitResponse(
+  ctx: AppContext,
+  input: unknown,
+  agent?: EntryAgent,
+  /** Le point que l'appelant vient de lire pour ce même jeton (formulaire public, borne) : pas de seconde lecture. */
+  loaded?: CollectionPoint,
+): Promise<SubmitResult> {
   const data = validate(submitResponseSchema, input);
   let point: CollectionPoint;
   if (data.pointToken !== undefined) {
-    point = await publicPointByToken(ctx, data.pointToken);
+    point = loaded && loaded.target.point_token === data.pointToken ? loaded : await publicPointByToken(ctx, data.pointToken);
   } else {
     const target = agent ? await findTargetByPointId(ctx.db, agent.organisationId, data.pointId ?? '') : undefined;
     if (!target || !AGENT_MODES.includes(target.point_mode))
@@ -290,23 +298,28 @@ export async function submitResponse(ctx: AppContext, input: unknown, agent?: En
 
   const isPublic = PUBLIC_MODES.includes(target.point_mode);
   const receivedAt = now.toISOString();
-  const reasons = [tooFast(data.durationMs, values.size)];
-  let flaggedReason: string | null = null;
+  const fast = tooFast(data.durationMs, values.size);
+  let flaggedReason: string | null;
   try {
-    await ctx.db.transaction().execute(async (trx) => {
+    // Écriture groupée : les réponses concurrentes partagent une transaction (une attente du disque pour
+    // tout le lot) ; l'appel ne revient qu'une fois la transaction validée. Rejouable : tout l'effet est ici.
+    flaggedReason = await groupCommitOf(ctx.db).submit(async (trx) => {
       if (formNumber !== null && (await findResponseByFormNumber(trx, target.campaign_id, formNumber))) {
         throw new AppError('survey_form_number_taken', { formNumber: `Le formulaire n° ${formNumber} a déjà été saisi.` });
       }
+      const reasons = [fast];
       if (isPublic) {
         const since = new Date(now.getTime() - BURST_LIMIT.windowSeconds * 1000).toISOString();
-        const recent = await countPointResponsesSince(trx, target.point_id, since);
+        // Compte plafonné : au-delà du seuil, le nombre exact ne change rien et coûterait une lecture par
+        // réponse déjà reçue dans la fenêtre.
+        const recent = await countPointResponsesSince(trx, target.campaign_id, target.point_id, since, BURST_LIMIT.responses);
         if (recent >= BURST_LIMIT.responses) {
           reasons.push(
-            `Débit anormal : ${recent + 1} réponses de ce point en ${BURST_LIMIT.windowSeconds} s (${BURST_LIMIT.responses} au plus attendues).`,
+            `Débit anormal : ${BURST_LIMIT.responses + 1} réponses ou plus de ce point en ${BURST_LIMIT.windowSeconds} s (${BURST_LIMIT.responses} au plus attendues).`,
           );
         }
       }
-      flaggedReason = reasons.filter((r) => r !== null).join(' ') || null;
+      const flagged = reasons.filter((r) => r !== null).join(' ') || null;
       await insertResponse(trx, {
         id: data.responseId,
         organisation_id: target.organisation_id,
@@ -318,7 +331,7 @@ export async function submitResponse(ctx: AppContext, input: unknown, agent?: En
         form_number: formNumber,
         entered_by_user_id: agent?.actor.userId ?? null,
         duration_ms: data.durationMs ?? null,
-        flagged_reason: flaggedReason,
+        flagged_reason: flagged,
       });
       await insertAnswers(
         trx,
@@ -345,6 +358,7 @@ export async function submitResponse(ctx: AppContext, input: unknown, agent?: En
           summary: `${what} saisi — ${target.campaign_name}, ${target.point_label}`,
         });
       }
+      return flagged;
     });
   } catch (error) {
     if (error instanceof AppError) throw error;

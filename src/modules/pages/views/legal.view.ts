@@ -78,7 +78,7 @@ export function privacyView(
 <ul>
   <li><strong>Comptes des agents et des membres du comité local des usagers</strong> : adresse électronique, nom affiché, rôle, services, date de dernière connexion, empreinte du mot de passe (jamais le mot de passe lui-même).</li>
   <li><strong>Journal d’audit</strong> : qui a fait quoi et quand dans Vigie, avec l’état avant et après chaque modification.</li>
-  <li><strong>Cookies</strong> : un cookie de session strictement nécessaire (<code>vigie_session</code>), un cookie de sécurité des formulaires (<code>vigie_csrf</code>) et un cookie de message d’information d’une minute (<code>vigie_flash</code>). Aucun cookie de mesure d’audience ni de publicité : aucun consentement n’est donc demandé.</li>
+  <li><strong>Cookies</strong> : un cookie de session strictement nécessaire (<code>vigie_session</code>), un cookie de sécurité des formulaires (<code>vigie_csrf</code>) un cookie de message d’information d’une minute (<code>vigie_flash</code>), un cookie de session qui retient qu’une enquête a déjà reçu une réponse depuis ce navigateur (<code>vigie_enquete</code>) et, sur les bornes d’enquête de la préfecture seulement, le cookie qui identifie la tablette (<code>vigie_borne</code>). Aucun cookie de mesure d’audience ni de publicité : aucun consentement n’est donc demandé.</li>
 </ul>
 <ul>
   <li><strong>Registre des demandes, réclamations et suggestions</strong> (courriels, formulaire en ligne, courriers, urne) : nom, adresse électronique et adresse postale du demandeur, objet, message, réponse, suites données et pièces jointes ; la date de réception, la nature, le canal et le service traitant servent aux indicateurs de délai de réponse.</li>

@@ -133,7 +133,7 @@ function pointRow(v: CampaignDetailView, p: CollectionPointSummary) {
     link: p.archived_at
       ? html`${badge('Archivé', 'warning')}`
       : p.mode === 'qr' || p.mode === 'kiosk'
-        ? html`<a href="${p.publicUrl}">${p.publicUrl}</a>${p.mode === 'qr' ? html`<br><a class="fr-link fr-link--sm" href="${base}/affiche.pdf">Affiche A4 (PDF)<span class="fr-sr-only"> de ${p.label}</span></a>` : ''}`
+        ? html`<a href="${p.publicUrl}">${p.publicUrl}</a>${p.mode === 'qr' ? html`<br><a class="fr-link fr-link--sm" href="${base}/affiche.pdf">Affiche A4 (PDF)<span class="fr-sr-only"> de ${p.label}</span></a>` : ''}${p.mode === 'kiosk' && v.canEdit ? html`<br><a class="fr-link fr-link--sm" href="${base}/borne">Appairer une borne<span class="fr-sr-only"> : ${p.label}</span></a>` : ''}`
         : v.canEnter
           ? html`<a class="fr-link fr-link--sm" href="/enquetes/campagnes/${v.detail.campaign.id}/saisie?point=${p.id}">Saisir des réponses<span class="fr-sr-only"> : ${p.label}</span></a>`
           : 'Saisie par un agent',

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Kysely, sql } from 'kysely';
+import { createTestContext, type TestContext, testEngines } from '../../test/helpers/context.ts';
+import { type DatabaseHandle, openDatabase } from './database.ts';
+import { GroupCommit } from './group-commit.ts';
+
+// Une table à part, créée pour le test : l'écriture groupée ne connaît aucune table.
+interface TestDb {
+  group_commit_probe: { id: string; n: number };
+}
+
+for (const engine of testEngines()) {
+  describe(`écriture groupée (${engine})`, () => {
+    let t: TestContext;
+    let db: Kysely<TestDb>;
+    // Une seconde connexion : elle ne voit que ce qui est validé.
+    let observer: DatabaseHandle;
+
+    before(async () => {
+      t = await createTestContext(engine);
+      db = t.ctx.db as unknown as Kysely<TestDb>;
+      await sql`create table group_commit_probe (id text primary key, n integer not null check (n >= 0))`.execute(db);
+      observer = openDatabase(t.database.url);
+    });
+    after(async () => {
+      await observer.close();
+      await t.close();
+    });
+
+    const visible = async (id: string) =>
+      (await sql<{ id: string }>`select id from group_commit_probe where id = ${id}`.execute(observer.db)).rows.length === 1;
+    const insert =
+      (id: string, n = 1) =>
+      async (trx: Kysely<TestDb>) => {
+        await trx.insertInto('group_commit_probe').values({ id, n }).execute();
+        return id;
+      };
+
+    it('N écritures concurrentes : N lignes, en peu de transactions, chacune acquittée après sa validation', async () => {
+      const committer = new GroupCommit(db, { maxBatch: 50 });
+      const ids = Array.from({ length: 120 }, (_, i) => `a-${i}`);
+      const seenAtAck: boolean[] = [];
+      await Promise.all(
+        ids.map(async (id) => {
+          const result = await committer.submit(insert(id));
+          assert.equal(result, id);
+          seenAtAck.push(await visible(id));
+        }),
+      );
+      assert.equal(seenAtAck.length, 120);
+      assert.ok(
+        seenAtAck.every((v) => v),
+        'une écriture acquittée est visible d’une autre connexion',
+      );
+      const count = await sql<{ n: number | string }>`select count(*) as n from group_commit_probe where id like 'a-%'`.execute(
+        db,
+      );
+      assert.equal(Number(count.rows[0]?.n), 120);
+      // Lots bornés : 120 écritures en 3 lots de 50 au plus, aucun rejeu.
+      assert.equal(committer.stats.writes, 120);
+      assert.equal(committer.stats.largestBatch, 50);
+      assert.ok(committer.stats.batches <= 4, `${committer.stats.batches} lots`);
+      assert.equal(committer.stats.replays, 0);
+    });
+
+    it('rien n’est acquitté avant la validation : la promesse attend la fin du lot', async () => {
+      const committer = new GroupCommit(db);
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let acknowledged = false;
+      const first = committer.submit(async (trx) => {
+        await trx.insertInto('group_commit_probe').values({ id: 'b-1', n: 1 }).execute();
+        await gate;
+        return 'b-1';
+      });
+      const second = committer.submit(insert('b-2')).then((id) => {
+        acknowledged = true;
+        return id;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      assert.equal(acknowledged, false);
+      assert.equal(await visible('b-2'), false);
+      release();
+      assert.deepEqual(await Promise.all([first, second]), ['b-1', 'b-2']);
+      assert.ok(await visible('b-1'));
+      assert.ok(await visible('b-2'));
+    });
+
+    it('une écriture en erreur n’emporte pas les autres : le lot est rejoué une par une', async () => {
+      const committer = new GroupCommit(db);
+      const outcomes = await Promise.allSettled([
+        committer.submit(insert('c-1')),
+        committer.submit(insert('c-2', -1)), // contrainte violée
+        committer.submit(insert('c-3')),
+        committer.submit(insert('c-1')), // même clé deux fois dans le lot
+        committer.submit(async () => {
+          throw new Error('refus métier');
+        }),
+        committer.submit(insert('c-4')),
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'rejected', 'fulfilled'],
+      );
+      const last = outcomes[4];
+      assert.equal(last?.status === 'rejected' ? (last.reason as Error).message : '', 'refus métier');
+      for (const id of ['c-1', 'c-3', 'c-4']) assert.ok(await visible(id), id);
+      assert.equal(await visible('c-2'), false);
+      assert.equal(committer.stats.replays, 1);
+    });
+  });
+}
