@@ -30,6 +30,7 @@ const schema = z.object({
     .max(3650)
     .default(365 * 3),
   CASE_PERSONAL_DATA_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  SURVEY_COMMENT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   PUBLIC_SURVEY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(30),
   JOBS_ENABLED: booleanFlag.default(true),
@@ -52,6 +53,8 @@ export interface Config {
   auditPersonalDataRetentionDays: number;
   /** Mois après la clôture d'un dossier du registre au-delà desquels ses données personnelles sont effacées. */
   casePersonalDataRetentionMonths: number;
+  /** Mois après la fin d'une campagne d'enquête au-delà desquels ses commentaires libres sont effacés. */
+  surveyCommentRetentionMonths: number;
   /** Tentatives de connexion par adresse IP et par minute (en plus du verrouillage du compte). */
   loginRateLimitPerMinute: number;
   /** Envois du formulaire public d'enquête par adresse IP en 10 minutes. */
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxHours: v.SESSION_MAX_HOURS,
     auditPersonalDataRetentionDays: v.AUDIT_PERSONAL_DATA_RETENTION_DAYS,
     casePersonalDataRetentionMonths: v.CASE_PERSONAL_DATA_RETENTION_MONTHS,
+    surveyCommentRetentionMonths: v.SURVEY_COMMENT_RETENTION_MONTHS,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
     publicSurveyRateLimit: v.PUBLIC_SURVEY_RATE_LIMIT,
     jobsEnabled: v.JOBS_ENABLED,

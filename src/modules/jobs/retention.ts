@@ -3,6 +3,7 @@ import { deleteExpiredSessions } from '../accounts/account.repository.ts';
 import { erasePersonalDataBefore } from '../audit/audit.repository.ts';
 import { purgeCasePersonalData } from '../cases/case-retention.ts';
 import { purgeUnlinkedMail } from '../mail/mail-retention.ts';
+import { purgeSurveyComments } from '../surveys/comment-retention.ts';
 import { deleteFinishedJobs } from './job.repository.ts';
 
 export const RETENTION_JOB = 'retention';
@@ -14,9 +15,14 @@ export const RETENTION_JOB = 'retention';
  */
 export const FINISHED_JOB_RETENTION_DAYS = 30;
 
-export async function runRetention(
-  ctx: AppContext,
-): Promise<{ sessions: number; auditEvents: number; casesErased: number; jobsDeleted: number; mailPurged: number }> {
+export async function runRetention(ctx: AppContext): Promise<{
+  sessions: number;
+  auditEvents: number;
+  casesErased: number;
+  jobsDeleted: number;
+  mailPurged: number;
+  surveyCommentsErased: number;
+}> {
   const now = ctx.clock.now();
   const sessions = await deleteExpiredSessions(
     ctx.db,
@@ -32,11 +38,13 @@ export async function runRetention(
   // Une tâche terminée garde son contenu (un fichier importé, par exemple) 30 jours, pour diagnostic.
   const jobs = await deleteFinishedJobs(ctx.db, new Date(now.getTime() - FINISHED_JOB_RETENTION_DAYS * 86_400_000).toISOString());
   const mail = await purgeUnlinkedMail(ctx);
+  const surveyComments = await purgeSurveyComments(ctx);
   return {
     sessions,
     auditEvents,
     casesErased: cases.cases.length,
     jobsDeleted: jobs,
     mailPurged: mail.outgoingDeleted + mail.inboundErased,
+    surveyCommentsErased: surveyComments.comments,
   };
 }

@@ -68,6 +68,7 @@ export function pageRoutes(app: FastifyInstance, ctx: AppContext): void {
           idleMinutes: ctx.config.sessionIdleMinutes,
           maxHours: ctx.config.sessionMaxHours,
           caseRetentionMonths: ctx.config.casePersonalDataRetentionMonths,
+          surveyCommentRetentionMonths: ctx.config.surveyCommentRetentionMonths,
         },
       ),
     }),

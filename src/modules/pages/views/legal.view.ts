@@ -65,7 +65,7 @@ export function legalNoticeView(organisationName: string | undefined): SafeHtml 
 export function privacyView(
   organisationName: string | undefined,
   auditRetentionDays: number,
-  session: { idleMinutes: number; maxHours: number; caseRetentionMonths: number },
+  session: { idleMinutes: number; maxHours: number; caseRetentionMonths: number; surveyCommentRetentionMonths: number },
 ): SafeHtml {
   const who = organisationName ?? 'La préfecture qui exploite cette instance de Vigie';
   return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
@@ -91,6 +91,7 @@ export function privacyView(
   <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
   <li>Comptes : conservés tant que la personne a un rôle dans l’organisation ; quand le référent qualité retire son dernier rôle, le compte est supprimé et son nom disparaît du journal d’audit.</li>
   <li>Registre : ${session.caseRetentionMonths} mois après la clôture d’un dossier, l’identité du demandeur, l’objet, les messages, les réponses et les pièces jointes sont effacés (y compris leurs copies dans le journal d’audit) ; restent les données anonymes qui servent aux indicateurs (dates, nature, canal, service, thèmes).</li>
+  <li>Enquêtes : les commentaires libres sont effacés ${session.surveyCommentRetentionMonths} mois après la fin de leur campagne ; les réponses notées, anonymes, sont gardées pour les résultats.</li>
   <li>Courriels : ceux d’un dossier suivent le dossier (effacés avec lui) ; les messages relevés qui n’ont pas fait de dossier (réponses automatiques, rebonds, listes de diffusion) perdent leur expéditeur et leur objet au bout de 30 jours, et les récapitulatifs envoyés aux agents sont supprimés au bout de 30 jours.</li>
   <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
 </ul>
