@@ -1,46 +1,22 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
 import { createCase } from '../../src/modules/cases/case.service.ts';
 import { addAttachment } from '../../src/modules/cases/case-attachment.service.ts';
-import { DEMO_PASSWORD, ensureDemo } from '../../src/modules/demo/demo.service.ts';
+import { ensureDemo } from '../../src/modules/demo/demo.service.ts';
 import { createMailbox } from '../../src/modules/mail/mailbox.service.ts';
 import { listTemplates } from '../../src/modules/mail/template.repository.ts';
 import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
 import { buildServer } from '../../src/server.ts';
+import { assertNoAxeViolation, CHROMIUM_ARGS, findChromium, loginAsReferent } from '../helpers/browser.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 /**
  * Parcours de bout en bout dans un vrai Chromium (Debian) piloté par playwright-core, avec axe sur
  * chaque page : aucune violation tolérée. Sans Chromium, le test est sauté hors CI et échoue en CI.
  */
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/**
- * CHROMIUM_PATH s'il est fixé (et lui seul), sinon le Chromium de Debian : le binaire réel, plus rapide
- * à lancer que l'enveloppe shell /usr/bin/chromium.
- */
-function findChromium(): string | undefined {
-  const explicit = process.env.CHROMIUM_PATH;
-  const candidates = explicit ? [explicit] : ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
-  return candidates.find((path) => existsSync(path));
-}
-
-const REFERENT = 'referent@demo.vigie.test';
 
 let testContext: TestContext | undefined;
 let app: FastifyInstance | undefined;
@@ -55,22 +31,6 @@ after(async () => {
 after(async () => {
   await testContext?.close();
 });
-
-/** Lance axe sur la page courante ; en cas d'échec, détaille chaque règle et chaque nœud fautif. */
-async function assertNoAxeViolation(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  if (results.violations.length === 0) return;
-  const report = results.violations
-    .map((violation) => {
-      const nodes = violation.nodes
-        .map((node) => `    cible : ${node.target.join(' ')}\n    html  : ${node.html}\n    ${node.failureSummary ?? ''}`)
-        .join('\n');
-      return `- ${violation.id} (${violation.impact ?? '?'}) : ${violation.help}\n  ${violation.helpUrl}\n${nodes}`;
-    })
-    .join('\n');
-  console.error(`Violations axe sur ${label} (${page.url()}) :\n${report}`);
-  assert.fail(`${label} : ${results.violations.length} violation(s) axe\n${report}`);
-}
 
 /** Ouvre une adresse et vérifie le statut HTTP. */
 async function open(page: Page, path: string, expectedStatus = 200): Promise<void> {
@@ -87,13 +47,6 @@ async function visit(page: Page, path: string, expectedStatus = 200): Promise<vo
 
 async function h1(page: Page): Promise<string> {
   return ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
-}
-
-/** Remplit et envoie le formulaire de connexion comme le ferait une personne (libellés, bouton). */
-async function login(page: Page): Promise<void> {
-  await page.getByLabel('Adresse électronique').fill(REFERENT);
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: 'Se connecter' }).click()]);
 }
 
 /** Erreurs JavaScript et messages d'erreur de la console (dont les refus de la CSP) : aucun n'est admis. */
@@ -231,7 +184,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
   });
 
   await t.test('connexion du référent de démonstration', async () => {
-    await login(page);
+    await loginAsReferent(page);
     assert.match(await h1(page), /^Bonjour /);
     await assertNoAxeViolation(page, '/ (connecté)');
   });
@@ -325,7 +278,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
       const plain = await noScript.newPage();
       // axe s'exécute dans la page : impossible sans JavaScript (la page a été auditée plus haut).
       await open(plain, '/connexion');
-      await login(plain);
+      await loginAsReferent(plain);
       assert.match(await h1(plain), /^Bonjour /);
     } finally {
       await noScript.close();

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
-import { DEMO_PASSWORD, ensureDemo } from '../../src/modules/demo/demo.service.ts';
+import { ensureDemo } from '../../src/modules/demo/demo.service.ts';
 import { addCollectionPoint, createCampaign } from '../../src/modules/surveys/campaign.service.ts';
 import { buildServer } from '../../src/server.ts';
 import { systemClock } from '../../src/shared/clock.ts';
+import { assertNoAxeViolation, CHROMIUM_ARGS, findChromium, loginAsReferent } from '../helpers/browser.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
 
 /**
@@ -18,24 +17,6 @@ import { createTestContext, type TestContext } from '../helpers/context.ts';
  * Mêmes lanceur et options que browser.test.ts ; l'horloge est réelle (la borne horodate ses réponses).
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function findChromium(): string | undefined {
-  const explicit = process.env.CHROMIUM_PATH;
-  const candidates = explicit ? [explicit] : ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
-  return candidates.find((path) => existsSync(path));
-}
-
-const REFERENT = 'referent@demo.vigie.test';
 const TIMEOUT_MS = 120_000;
 
 let testContext: TestContext | undefined;
@@ -51,18 +32,6 @@ after(async () => {
 after(async () => {
   await testContext?.close();
 });
-
-async function assertNoAxeViolation(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  if (results.violations.length === 0) return;
-  const report = results.violations
-    .map(
-      (v) =>
-        `- ${v.id} (${v.impact ?? '?'}) : ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} : ${n.html} ${n.failureSummary ?? ''}`).join('\n')}`,
-    )
-    .join('\n');
-  assert.fail(`${label} : ${results.violations.length} violation(s) axe\n${report}`);
-}
 
 function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -111,12 +80,7 @@ test('borne : appairage, une réponse en ligne, trois hors connexion, synchronis
   const adminContext = await browser.newContext({ baseURL, locale: 'fr-FR' });
   const admin = await adminContext.newPage();
   await admin.goto('/connexion');
-  await admin.getByLabel('Adresse électronique').fill(REFERENT);
-  await admin.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await Promise.all([
-    admin.waitForURL((url) => url.pathname === '/'),
-    admin.getByRole('button', { name: 'Se connecter' }).click(),
-  ]);
+  await loginAsReferent(admin);
   await admin.goto(`/enquetes/campagnes/${campaign.id}`);
   await admin.getByRole('link', { name: 'Appairer une borne : Borne du hall' }).click();
   await admin.waitForURL((url) => url.pathname.endsWith(`/points/${point.id}/borne`));

@@ -81,11 +81,11 @@ Options :
     const period = required(values.period, 'period', 'indicators');
     const { getOrganisationBySlug } = await import('../../modules/organisations/organisation.service.ts');
     const { registerIndicators } = await import('../../modules/cases/case.service.ts');
-    const { findDepartment } = await import('../../modules/organisations/departments.ts');
+    const { departmentTimeZone } = await import('../../modules/organisations/departments.ts');
     const { instantToLocalDate } = await import('../../modules/calendar/local-date.ts');
     const results = await withApp(async (ctx) => {
       const organisation = await getOrganisationBySlug(ctx, slug);
-      const timeZone = findDepartment(organisation.department_code)?.timeZone ?? 'Europe/Paris';
+      const timeZone = departmentTimeZone(organisation.department_code);
       const asOf = values['as-of'] ?? instantToLocalDate(ctx.clock.now(), timeZone);
       return registerIndicators(ctx, organisation.id, period, asOf);
     });

@@ -74,11 +74,21 @@ export async function listOrganisationMembers(db: Executor, organisationId: stri
     .where('memberships.organisation_id', '=', organisationId)
     .orderBy('users.display_name')
     .execute();
+  return withMembershipServices(db, organisationId, rows);
+}
+
+/** Ajoute à chaque rattachement ses services (par nom), lus en une requête pour toute l'organisation. */
+export async function withMembershipServices<R extends { membership_id: string }>(
+  db: Executor,
+  organisationId: string,
+  rows: R[],
+): Promise<(R & { services: { id: string; name: string }[] })[]> {
   const services = await db
     .selectFrom('membership_services')
     .innerJoin('services', 'services.id', 'membership_services.service_id')
     .select(['membership_services.membership_id', 'services.id', 'services.name'])
     .where('services.organisation_id', '=', organisationId)
+    .orderBy('services.name')
     .execute();
   return rows.map((row) => ({
     ...row,

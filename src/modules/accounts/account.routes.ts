@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC_CSRF_COOKIE, publicCsrfToken, SESSION_COOKIE, viewerOf } from '../../http/access.ts';
 import { formBody, handleForm, text } from '../../http/forms.ts';
 import { redirectWithFlash, renderPage } from '../../http/render.ts';
@@ -14,7 +14,7 @@ import {
   updateOwnPreferences,
 } from './account.service.ts';
 import type { Viewer } from './viewer.ts';
-import { accountView, changePasswordView } from './views/account.view.ts';
+import { type AccountPageOptions, accountView, changePasswordView } from './views/account.view.ts';
 import { loginView } from './views/login.view.ts';
 
 /** Le récapitulatif et la signature individuelle concernent ceux qui traitent les dossiers. */
@@ -95,33 +95,31 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     return redirectWithFlash(reply, '/connexion', { type: 'success', message: 'Vous êtes déconnecté.' });
   });
 
-  /** Les préférences du compte, pour les rôles qui en ont. */
-  async function preferencesOf(viewer: Viewer) {
-    return hasPreferences(viewer) ? { preferences: await ownPreferences(ctx, viewer) } : {};
-  }
-
-  app.get('/compte', { config: { access: 'authenticated' } }, async (request, reply) => {
+  /** La page « Mon compte » : jetons, préférences pour les rôles qui en ont, et l'état d'un formulaire. */
+  async function showAccount(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: Omit<AccountPageOptions, 'preferences'> = {},
+    status = 200,
+  ) {
     const viewer = viewerOf(request);
+    const preferences = hasPreferences(viewer) ? { preferences: await ownPreferences(ctx, viewer) } : {};
     return renderPage(request, reply, {
       title: 'Mon compte',
-      content: accountView(viewer, await listOwnApiTokens(ctx, viewer), await preferencesOf(viewer)),
+      status,
+      content: accountView(viewer, await listOwnApiTokens(ctx, viewer), { ...preferences, ...options }),
     });
-  });
+  }
+
+  app.get('/compte', { config: { access: 'authenticated' } }, (request, reply) => showAccount(request, reply));
 
   app.post('/compte/preferences', { config: { access: ['admin', 'agent'] } }, async (request, reply) => {
     const viewer = viewerOf(request);
     const body = formBody(request.body);
     const result = await handleForm(
       () => updateOwnPreferences(ctx, viewer, body),
-      async (message, fields, status) =>
-        renderPage(request, reply, {
-          title: 'Mon compte',
-          status,
-          content: accountView(viewer, await listOwnApiTokens(ctx, viewer), {
-            ...(await preferencesOf(viewer)),
-            preferencesForm: { error: message, fields, values: body },
-          }),
-        }),
+      (message, fields, status) =>
+        showAccount(request, reply, { preferencesForm: { error: message, fields, values: body } }, status),
     );
     if (!result.ok) return result.response;
     return redirectWithFlash(reply, '/compte#recapitulatif', {
@@ -164,25 +162,11 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     const body = formBody(request.body);
     const result = await handleForm(
       () => createApiToken(ctx, viewer, body),
-      async (message, fields, status) =>
-        renderPage(request, reply, {
-          title: 'Mon compte',
-          status,
-          content: accountView(viewer, await listOwnApiTokens(ctx, viewer), {
-            ...(await preferencesOf(viewer)),
-            tokenForm: { error: message, fields, name: text(body, 'name') },
-          }),
-        }),
+      (message, fields, status) =>
+        showAccount(request, reply, { tokenForm: { error: message, fields, name: text(body, 'name') } }, status),
     );
     if (!result.ok) return result.response;
-    return renderPage(request, reply, {
-      title: 'Mon compte',
-      status: 201,
-      content: accountView(viewer, await listOwnApiTokens(ctx, viewer), {
-        ...(await preferencesOf(viewer)),
-        newToken: result.value,
-      }),
-    });
+    return showAccount(request, reply, { newToken: result.value }, 201);
   });
 
   app.post<{ Params: { id: string } }>(

@@ -9,7 +9,7 @@ import { type CaseRow, findCase, insertCaseEvents } from '../cases/case.reposito
 import { recordAnswer } from '../cases/case.service.ts';
 import { caseEvent } from '../cases/case-event.ts';
 import { answerWorkingDays } from '../cases/deadline-rules.ts';
-import { findDepartment } from '../organisations/departments.ts';
+import { departmentTimeZone } from '../organisations/departments.ts';
 import { findOrganisationById, listServices, type Organisation, type Service } from '../organisations/organisation.repository.ts';
 import { listMailboxes, type MailboxRow } from './mailbox.repository.ts';
 import { enqueueOutgoingMail, type OutgoingMailInput } from './outbox.service.ts';
@@ -76,7 +76,7 @@ export function caseTemplateValues(s: TemplateSources): TemplateValues {
 async function loadOrganisationSources(db: Executor, ctx: AppContext, organisationId: string) {
   const organisation = await findOrganisationById(db, organisationId);
   if (!organisation) throw new Error(`Organisation ${organisationId} introuvable`);
-  const timeZone = findDepartment(organisation.department_code)?.timeZone ?? 'Europe/Paris';
+  const timeZone = departmentTimeZone(organisation.department_code);
   const today = instantToLocalDate(ctx.clock.now(), timeZone);
   const services = await listServices(db, organisationId);
   return { organisation, services, today };

@@ -5,7 +5,7 @@ import { redirectWithFlash, renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { actorOf } from '../accounts/viewer.ts';
-import { findDepartment } from '../organisations/departments.ts';
+import { departmentTimeZone } from '../organisations/departments.ts';
 import { listServices } from '../organisations/organisation.repository.ts';
 import {
   createMailbox,
@@ -44,8 +44,7 @@ function pageOf(query: unknown): number {
 
 /** Fuseau du département de l'organisation : les heures s'affichent à l'heure locale. */
 function timeZoneOf(request: FastifyRequest): string {
-  const code = viewerOf(request).organisation?.departmentCode;
-  return (code ? findDepartment(code)?.timeZone : undefined) ?? 'Europe/Paris';
+  return departmentTimeZone(viewerOf(request).organisation?.departmentCode);
 }
 
 function csrfOf(request: FastifyRequest): string {

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/types.ts';
+import { withMembershipServices } from '../accounts/account.repository.ts';
 
 /** Comptes actifs d'une organisation qui veulent le récapitulatif (agents et référents), avec leurs services. */
 export async function listReminderRecipients(db: Executor, organisationId: string) {
@@ -12,17 +13,7 @@ export async function listReminderRecipients(db: Executor, organisationId: strin
     .where('users.reminder_digest', '=', 1)
     .orderBy('users.email')
     .execute();
-  const services = await db
-    .selectFrom('membership_services')
-    .innerJoin('services', 'services.id', 'membership_services.service_id')
-    .select(['membership_services.membership_id', 'services.id', 'services.name'])
-    .where('services.organisation_id', '=', organisationId)
-    .orderBy('services.name')
-    .execute();
-  return rows.map((row) => ({
-    ...row,
-    services: services.filter((s) => s.membership_id === row.membership_id).map((s) => ({ id: s.id, name: s.name })),
-  }));
+  return withMembershipServices(db, organisationId, rows);
 }
 
 /** Les clés de récapitulatif déjà en file (ou parties) parmi celles-ci. */

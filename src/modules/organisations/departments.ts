@@ -89,6 +89,11 @@ export function findDepartment(code: string): Department | undefined {
   return DEPARTMENTS.get(normaliseDepartmentCode(code));
 }
 
+/** Fuseau IANA d'un département ; Paris pour un code inconnu ou absent (une organisation a toujours un département valide). */
+export function departmentTimeZone(code: string | null | undefined): string {
+  return (code ? findDepartment(code)?.timeZone : undefined) ?? 'Europe/Paris';
+}
+
 export function listDepartments(): Department[] {
   return [...DEPARTMENTS.values()];
 }

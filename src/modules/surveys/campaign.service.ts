@@ -5,7 +5,7 @@ import { newId, randomToken } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
-import { findDepartment } from '../organisations/departments.ts';
+import { departmentTimeZone } from '../organisations/departments.ts';
 import { findOrganisationById } from '../organisations/organisation.repository.ts';
 import {
   archiveCollectionPointRow,
@@ -42,8 +42,6 @@ export const CAMPAIGN_STATUS_LABELS: Record<CampaignStatus, string> = {
   closed: 'Close',
 };
 
-const DEFAULT_TIME_ZONE = 'Europe/Paris';
-
 /** La période est en dates locales du département : « aujourd'hui » se lit dans son fuseau. */
 export function campaignStatus(
   campaign: Pick<CampaignRow, 'starts_on' | 'ends_on' | 'closed_at'>,
@@ -57,12 +55,8 @@ export function campaignStatus(
   return 'open';
 }
 
-function timeZoneOfDepartment(code: string | undefined): string {
-  return (code ? findDepartment(code)?.timeZone : undefined) ?? DEFAULT_TIME_ZONE;
-}
-
 export async function organisationTimeZone(ctx: AppContext, organisationId: string): Promise<string> {
-  return timeZoneOfDepartment((await findOrganisationById(ctx.db, organisationId))?.department_code);
+  return departmentTimeZone((await findOrganisationById(ctx.db, organisationId))?.department_code);
 }
 
 /** Adresse publique d'un point de collecte (lien du QR code, page de la borne). */
@@ -343,7 +337,7 @@ export async function findOpenPointByToken(ctx: AppContext, token: string): Prom
   if (!found || found.archived_at) throw new AppError('survey_link_unknown');
   const { department_code, ...point } = found;
   const campaign = await existingCampaign(ctx, point.organisation_id, point.campaign_id);
-  const timeZone = timeZoneOfDepartment(department_code);
+  const timeZone = departmentTimeZone(department_code);
   const status = campaignStatus(campaign, ctx.clock.now(), timeZone);
   if (status === 'upcoming') throw new AppError('survey_not_yet_open');
   if (status !== 'open') throw new AppError('survey_closed');

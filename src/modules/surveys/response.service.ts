@@ -32,7 +32,7 @@ import { newId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
-import { findDepartment } from '../organisations/departments.ts';
+import { departmentTimeZone } from '../organisations/departments.ts';
 import { answerOptions, type Question, type Questionnaire, questionnaireSchema } from './questionnaire.ts';
 import {
   type CollectionTarget,
@@ -96,8 +96,7 @@ function questionnaireOf(target: CollectionTarget): Questionnaire {
 }
 
 function pointOf(target: CollectionTarget): CollectionPoint {
-  const department = findDepartment(target.department_code);
-  return { target, questionnaire: questionnaireOf(target), timeZone: department?.timeZone ?? 'Europe/Paris' };
+  return { target, questionnaire: questionnaireOf(target), timeZone: departmentTimeZone(target.department_code) };
 }
 
 /** Le point public d'un jeton (formulaire en ligne, borne) ; inconnu, ou saisi par les agents : introuvable. */

@@ -1,4 +1,4 @@
-import { badge, csrfField, errorSummary, selectField, textField } from '../../../ui/components.ts';
+import { badge, csrfField, errorSummary, selectField, table, textField } from '../../../ui/components.ts';
 import { formatDateTime } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
 import type { CaseRow } from '../../cases/case.repository.ts';
@@ -32,24 +32,18 @@ function statusOf(mail: Pick<OutgoingMailRow, 'status' | 'sent_at' | 'last_error
 
 /** Section de la fiche d'un dossier : les courriels du dossier et leur statut dans la file d'envoi. */
 export function caseMailsSection(mails: OutgoingMailRow[], timeZone: string): SafeHtml {
-  const list =
-    mails.length === 0
-      ? html`<p>Aucun courriel pour ce dossier.</p>`
-      : html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
-<table>
-  <caption>Courriels du dossier</caption>
-  <thead><tr><th scope="col">Préparé le</th><th scope="col">Type</th><th scope="col">Destinataire</th><th scope="col">Objet</th><th scope="col">Statut</th></tr></thead>
-  <tbody>${mails.map(
-    (m) => html`<tr>
-    <td>${formatDateTime(m.created_at, timeZone)}</td>
-    <td>${PURPOSE_LABELS[m.purpose]}</td>
-    <td>${m.to_address}</td>
-    <td>${m.subject}</td>
-    <td>${statusOf(m, timeZone)}</td>
-  </tr>`,
-  )}</tbody>
-</table>
-</div></div></div></div>`;
+  const list = table<OutgoingMailRow>(
+    'Courriels du dossier',
+    [
+      { header: 'Préparé le', cell: (m) => formatDateTime(m.created_at, timeZone) },
+      { header: 'Type', cell: (m) => PURPOSE_LABELS[m.purpose] },
+      { header: 'Destinataire', cell: (m) => m.to_address },
+      { header: 'Objet', cell: (m) => m.subject },
+      { header: 'Statut', cell: (m) => statusOf(m, timeZone) },
+    ],
+    mails,
+    'Aucun courriel pour ce dossier.',
+  );
   return html`<h2 class="fr-mt-4w" id="courriels">Courriels</h2>
 ${list}`;
 }

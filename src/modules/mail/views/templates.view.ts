@@ -1,4 +1,4 @@
-import { badge, csrfField, errorSummary, selectField, textField } from '../../../ui/components.ts';
+import { badge, csrfField, errorSummary, selectField, table, textField } from '../../../ui/components.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
 import { formValue, options, textArea } from '../../cases/views/case-common.view.ts';
 import { type CaseKind, KIND_LABELS } from '../../cases/vocabulary.ts';
@@ -39,42 +39,38 @@ ${TEMPLATE_PURPOSES.map((purpose) => {
   const rows = v.templates.filter((t) => t.purpose === purpose);
   return html`<h2 class="fr-mt-5w" id="usage-${purpose}">${PURPOSE_LABELS[purpose]}</h2>
 <p class="fr-text--sm">${PURPOSE_HINTS[purpose]}</p>
-${
-  rows.length === 0
-    ? html`<p>Aucun modèle.</p>`
-    : html`<div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
-<table>
-  <caption>${PURPOSE_LABELS[purpose]}</caption>
-  <thead><tr><th scope="col">Modèle</th><th scope="col">Choisi pour</th><th scope="col">État</th><th scope="col">Actions</th></tr></thead>
-  <tbody>${rows.map(
-    (t) => html`<tr>
-    <td><a href="/courrier/modeles/${t.id}">${t.name}</a></td>
-    <td>${filtersOf(t, v.services)}</td>
-    <td>${t.archived_at ? badge('Archivé', 'warning') : badge('Actif', 'success')}</td>
-    <td><form method="post" action="/courrier/modeles/${t.id}/archiver" class="vigie-inline-form">
+${table<MailTemplateRow>(
+  PURPOSE_LABELS[purpose],
+  [
+    { header: 'Modèle', cell: (t) => html`<a href="/courrier/modeles/${t.id}">${t.name}</a>` },
+    { header: 'Choisi pour', cell: (t) => filtersOf(t, v.services) },
+    { header: 'État', cell: (t) => (t.archived_at ? badge('Archivé', 'warning') : badge('Actif', 'success')) },
+    {
+      header: 'Actions',
+      cell: (t) => html`<form method="post" action="/courrier/modeles/${t.id}/archiver" class="vigie-inline-form">
       ${csrfField(v.csrfToken)}
       <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">${t.archived_at ? 'Rétablir' : 'Archiver'}<span class="fr-sr-only"> le modèle ${t.name}</span></button>
-    </form></td>
-  </tr>`,
-  )}</tbody>
-</table>
-</div></div></div></div>`
-}`;
+    </form>`,
+    },
+  ],
+  rows,
+  'Aucun modèle.',
+)}`;
 })}`;
 }
 
 /** Aide : la liste des variables, leur sens et un exemple. */
 export function variablesHelp(): SafeHtml {
-  return html`<div class="fr-table fr-table--no-caption-sm fr-mt-3w"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
-<table>
-  <caption>Variables disponibles</caption>
-  <thead><tr><th scope="col">Variable</th><th scope="col">Remplacée par</th><th scope="col">Exemple</th></tr></thead>
-  <tbody>${TEMPLATE_VARIABLES.map(
-    (v) =>
-      html`<tr><td><code>{{${v.name}}}</code></td><td>${v.description}</td><td><span class="vigie-pre">${v.example}</span></td></tr>`,
-  )}</tbody>
-</table>
-</div></div></div></div>`;
+  return html`<div class="fr-mt-3w">${table<(typeof TEMPLATE_VARIABLES)[number]>(
+    'Variables disponibles',
+    [
+      { header: 'Variable', cell: (v) => html`<code>{{${v.name}}}</code>` },
+      { header: 'Remplacée par', cell: (v) => v.description },
+      { header: 'Exemple', cell: (v) => html`<span class="vigie-pre">${v.example}</span>` },
+    ],
+    [...TEMPLATE_VARIABLES],
+    'Aucune variable.',
+  )}</div>`;
 }
 
 export interface TemplateFormView {
