@@ -33,7 +33,7 @@ import {
   touchDevice,
 } from './kiosk.repository.ts';
 import { findTargetByPointId } from './response.repository.ts';
-import { type CollectionPoint, publicPointByToken, type SubmitResult, submitResponse } from './response.service.ts';
+import { type CollectionPoint, publicPointOf, type SubmitResult, submitResponse } from './response.service.ts';
 
 /** Sans 0/O, 1/I/L : un code lu sur un écran et tapé sur une tablette. */
 export const PAIRING_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -182,7 +182,7 @@ export async function kioskSession(ctx: AppContext, token: string | undefined): 
   if (device.revoked_at !== null) throw new AppError('kiosk_revoked');
   const target = await findTargetByPointId(ctx.db, device.organisation_id, device.collection_point_id);
   if (!target) throw new AppError('kiosk_not_paired');
-  const point = await publicPointByToken(ctx, target.point_token);
+  const point = publicPointOf(target);
   const now = ctx.clock.now();
   if (!device.last_seen_at || now.getTime() - Date.parse(device.last_seen_at) > TOUCH_INTERVAL_MS) {
     await touchDevice(ctx.db, device.id, now.toISOString());

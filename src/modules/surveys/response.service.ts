@@ -99,11 +99,15 @@ function pointOf(target: CollectionTarget): CollectionPoint {
   return { target, questionnaire: questionnaireOf(target), timeZone: departmentTimeZone(target.department_code) };
 }
 
-/** Le point public d'un jeton (formulaire en ligne, borne) ; inconnu, ou saisi par les agents : introuvable. */
-export async function publicPointByToken(ctx: AppContext, token: string): Promise<CollectionPoint> {
-  const target = await findTargetByToken(ctx.db, token);
+/** Le point public d'une cible déjà lue (formulaire en ligne, borne) ; absente, ou saisie par les agents : introuvable. */
+export function publicPointOf(target: CollectionTarget | undefined): CollectionPoint {
   if (!target || !PUBLIC_MODES.includes(target.point_mode)) throw new AppError('survey_link_unknown');
   return pointOf(target);
+}
+
+/** Le point public d'un jeton (formulaire en ligne, borne) ; inconnu, ou saisi par les agents : introuvable. */
+export async function publicPointByToken(ctx: AppContext, token: string): Promise<CollectionPoint> {
+  return publicPointOf(await findTargetByToken(ctx.db, token));
 }
 
 /** Un point de l'organisation de l'agent, pour la saisie papier ou téléphone. */
