@@ -18,6 +18,7 @@ import { caseRoutes } from './modules/cases/case.routes.ts';
 import { caseImportRoutes } from './modules/cases/case-import.routes.ts';
 import { publicFormRoutes } from './modules/cases/public-form.routes.ts';
 import { themeRoutes } from './modules/cases/theme.routes.ts';
+import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
 import { caseEmailRoutes } from './modules/mail/case-email.routes.ts';
 import { letterRoutes } from './modules/mail/letter.routes.ts';
 import { mailRoutes } from './modules/mail/mail.routes.ts';
@@ -102,6 +103,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   publicSurveyRoutes(app, ctx);
   kioskRoutes(app, ctx);
   surveyEntryRoutes(app, ctx);
+  indicatorRoutes(app, ctx);
   accountApiRoutes(app);
   organisationApiRoutes(app, ctx);
   referentielApiRoutes(app, ctx);

@@ -9,6 +9,7 @@ import * as m0004 from './migrations/0004_job_progress.ts';
 import * as m0005 from './migrations/0005_mail.ts';
 import * as m0006 from './migrations/0006_surveys.ts';
 import * as m0007 from './migrations/0007_kiosk_devices.ts';
+import * as m0010 from './migrations/0010_indicators.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005_mail': m0005,
   '0006_surveys': m0006,
   '0007_kiosk_devices': m0007,
+  '0010_indicators': m0010,
 };
 
 const provider: MigrationProvider = {

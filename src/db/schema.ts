@@ -16,6 +16,13 @@ import type {
   CaseThemeTable,
   ThemeTable,
 } from '../modules/cases/case.table.ts';
+import type {
+  IndicatorImportMappingTable,
+  IndicatorPublicationTable,
+  IndicatorTargetTable,
+  IndicatorValueTable,
+  LocalIndicatorTable,
+} from '../modules/indicators/indicator.table.ts';
 import type { JobRunnerLeaseTable, JobTable } from '../modules/jobs/job.table.ts';
 import type {
   InboundMessageTable,
@@ -88,4 +95,9 @@ export interface Database {
   survey_answers: SurveyAnswerTable;
   kiosk_pairing_codes: KioskPairingCodeTable;
   kiosk_devices: KioskDeviceTable;
+  local_indicators: LocalIndicatorTable;
+  indicator_targets: IndicatorTargetTable;
+  indicator_values: IndicatorValueTable;
+  indicator_import_mappings: IndicatorImportMappingTable;
+  indicator_publications: IndicatorPublicationTable;
 }

@@ -7,11 +7,12 @@ export function navigationFor(role: Role | undefined): NavItem[] {
   const items: NavItem[] = [{ label: 'Accueil', href: '/' }];
   if (role === 'national') {
     items.push({ label: 'Préfectures', href: '/national' });
+    items.push({ label: 'Cibles nationales', href: '/national/cibles' });
   } else {
     items.push({ label: 'Organisation', href: '/organisation' });
     items.push({ label: 'Calendrier', href: '/calendrier' });
     if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Registre', href: '/registre' });
-    items.push({ label: 'Indicateurs', href: '/registre/indicateurs' });
+    items.push({ label: 'Indicateurs', href: '/indicateurs' });
     if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Enquêtes', href: '/enquetes' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });

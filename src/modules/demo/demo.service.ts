@@ -6,6 +6,7 @@ import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
+import { recordValue, setTarget } from '../indicators/indicator.service.ts';
 import { queueAcknowledgment } from '../mail/correspondence.service.ts';
 import { listSignatures } from '../mail/template.repository.ts';
 import { ensureDefaultTemplates, saveSignature } from '../mail/template.service.ts';
@@ -108,6 +109,7 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
   await ensureDemoMail(ctx, organisationId);
   await ensureDemoCases(ctx, organisationId);
   await ensureDemoSurveys(ctx, organisationId);
+  await ensureDemoIndicators(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,
@@ -393,5 +395,64 @@ async function ensureDemoSurveys(ctx: AppContext, organisationId: string): Promi
       },
       { organisationId, actor: DEMO_ACTOR },
     );
+  }
+}
+
+/** Cibles locales de l'année (celles du tableau du Puy-de-Dôme) et valeurs saisies des mois écoulés. */
+const DEMO_TARGETS: [string, Record<string, string>][] = [
+  ['TEL_ABOUTIS', { kind: 'min', low: '90' }],
+  ['SVI_MAJ_3J', { kind: 'min', low: '90' }],
+  ['WEB_MAJ_3J', { kind: 'min', low: '90' }],
+  ['WEB_CONNEXION', { kind: 'min', low: '5' }],
+  ['RS_ENGAGEMENT', { kind: 'min', low: '2' }],
+  ['RECL_MAIL_5J', { kind: 'min', low: '95' }],
+  ['RECL_PAPIER_10J', { kind: 'min', low: '95' }],
+  ['RECL_MAIL_DELAI', { kind: 'max', high: '5' }],
+  ['RECL_PAPIER_DELAI', { kind: 'max', high: '10' }],
+  ['DI_COURRIER_10J', { kind: 'range', low: '75', high: '80' }],
+  ['DI_MAIL_5J', { kind: 'range', low: '75', high: '80' }],
+  ['DI_MAIL_DELAI', { kind: 'max', high: '5' }],
+  ['DI_COURRIER_DELAI', { kind: 'max', high: '10' }],
+  ['PAN_USAGERS', { kind: 'none' }],
+  ['PAN_SATISF_CONF', { kind: 'min', low: '90' }],
+  ['CIV_TELEPROC_DELAI', { kind: 'max', high: '17' }],
+  ['CIV_FRAUDE', { kind: 'min', low: '0,5' }],
+];
+
+async function ensureDemoIndicators(ctx: AppContext, organisationId: string): Promise<void> {
+  const existing = await ctx.db
+    .selectFrom('indicator_targets')
+    .select('id')
+    .where('scope', '=', organisationId)
+    .limit(1)
+    .execute();
+  if (existing.length > 0) return;
+  const { department } = await organisationContext(ctx, organisationId);
+  const today = instantToLocalDate(ctx.clock.now(), department.timeZone);
+  const year = Number(today.slice(0, 4));
+  for (const [key, target] of DEMO_TARGETS) await setTarget(ctx, { organisationId }, key, year, target, DEMO_ACTOR);
+  // Valeurs des mois clos de l'année, dans les ordres de grandeur des seeds.
+  const PAN = [80, 77, 93, 80, 113, 250, 96, 71, 104, 118, 99];
+  const TEL = [89, 90, 91, 88, 92, 90, 87, 93, 90, 91, 89];
+  const WEB = [8, 7, 10, 9, 8, 7, 6, 7, 9, 10, 8];
+  for (let m = 1; m < Number(today.slice(5, 7)); m++) {
+    const month = `${year}-${String(m).padStart(2, '0')}`;
+    const i = m - 1;
+    const entries: [string, Record<string, string>][] = [
+      ['TEL_ABOUTIS', { numerator: String((TEL[i] ?? 90) * 41), denominator: '4100' }],
+      [
+        'WEB_CONNEXION',
+        {
+          numerator: String(Math.round(((WEB[i] ?? 8) * department.population) / 100)),
+          denominator: String(department.population),
+        },
+      ],
+      ['PAN_USAGERS', { value: String(PAN[i] ?? 90) }],
+      ['CIV_TELEPROC_DELAI', { numerator: String(4 * 1500 + i * 30), denominator: '1500' }],
+      ['CIV_FRAUDE', { numerator: String(3 + (i % 3)), denominator: '1400' }],
+    ];
+    for (const [key, values] of entries) {
+      await recordValue(ctx, organisationId, key, { month, status: 'measured', ...values }, DEMO_ACTOR);
+    }
   }
 }
