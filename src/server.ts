@@ -19,6 +19,7 @@ import { caseImportRoutes } from './modules/cases/case-import.routes.ts';
 import { publicFormRoutes } from './modules/cases/public-form.routes.ts';
 import { themeRoutes } from './modules/cases/theme.routes.ts';
 import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
+import { publicationRoutes } from './modules/indicators/publication.routes.ts';
 import { caseEmailRoutes } from './modules/mail/case-email.routes.ts';
 import { letterRoutes } from './modules/mail/letter.routes.ts';
 import { mailRoutes } from './modules/mail/mail.routes.ts';
@@ -104,6 +105,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   kioskRoutes(app, ctx);
   surveyEntryRoutes(app, ctx);
   indicatorRoutes(app, ctx);
+  publicationRoutes(app, ctx);
   accountApiRoutes(app);
   organisationApiRoutes(app, ctx);
   referentielApiRoutes(app, ctx);

@@ -42,3 +42,23 @@ export function createPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDF
   });
   return { doc, done };
 }
+
+/**
+ * Bloc-marque d'un document de la préfecture : « République française », la devise, l'intitulé du préfet,
+ * puis un filet bleu France. Renvoie la largeur utile ; le curseur est placé sous le filet.
+ */
+export function drawPrefectureHeader(doc: PDFKit.PDFDocument, prefect: string, top: number): number {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  doc.font('bold').fontSize(13).fillColor('#161616').text('RÉPUBLIQUE', left, top).text('FRANÇAISE');
+  doc.font('italic').fontSize(8).text('Liberté', { lineGap: -1 }).text('Égalité').text('Fraternité');
+  doc.moveDown(0.6);
+  doc.font('bold').fontSize(12).text(prefect, left, doc.y, { width });
+  doc
+    .moveTo(left, doc.y + 10)
+    .lineTo(left + width, doc.y + 10)
+    .lineWidth(1)
+    .strokeColor('#000091')
+    .stroke();
+  return width;
+}

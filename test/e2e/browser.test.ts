@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
 import { createCase } from '../../src/modules/cases/case.service.ts';
 import { addAttachment } from '../../src/modules/cases/case-attachment.service.ts';
-import { ensureDemo } from '../../src/modules/demo/demo.service.ts';
+import { DEMO_SLUG, ensureDemo } from '../../src/modules/demo/demo.service.ts';
 import { createMailbox } from '../../src/modules/mail/mailbox.service.ts';
 import { listTemplates } from '../../src/modules/mail/template.repository.ts';
 import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
@@ -219,6 +219,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/indicateurs/RECL_MAIL_5J?annee=2026&asOf=2026-04-02',
     '/indicateurs/catalogue?annee=2026',
     '/indicateurs/DI_MAIL_5J/cible?annee=2026',
+    '/indicateurs/publications?trimestre=2026-Q1',
     `/registre/${emailCase.id}`,
     `/registre/${emailCase.id}/courriel`,
     `/registre/${emailCase.id}/lettre`,
@@ -252,6 +253,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/api/docs',
     '/reclamation',
     `/enquete/${qrPoint?.public_token}`,
+    `/o/${DEMO_SLUG}/resultats`,
   ]) {
     await t.test(`page publique ${path}`, async () => {
       await visit(page, path);

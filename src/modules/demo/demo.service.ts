@@ -7,6 +7,7 @@ import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
 import { recordValue, setTarget } from '../indicators/indicator.service.ts';
+import { publishPoster, publishTable } from '../indicators/publication.service.ts';
 import { queueAcknowledgment } from '../mail/correspondence.service.ts';
 import { listSignatures } from '../mail/template.repository.ts';
 import { ensureDefaultTemplates, saveSignature } from '../mail/template.service.ts';
@@ -455,4 +456,8 @@ async function ensureDemoIndicators(ctx: AppContext, organisationId: string): Pr
       await recordValue(ctx, organisationId, key, { month, status: 'measured', ...values }, DEMO_ACTOR);
     }
   }
+  // Une affiche et un tableau déjà publiés : la page publique « Nos résultats » n'est pas vide.
+  const quarter = Math.ceil(Number(today.slice(5, 7)) / 3);
+  await publishPoster(ctx, organisationId, quarter > 1 ? `${year}-Q${quarter - 1}` : `${year}-Q1`, DEMO_ACTOR);
+  await publishTable(ctx, organisationId, year, today, DEMO_ACTOR);
 }

@@ -1,4 +1,5 @@
 import type { Direction, IndicatorUnit } from './indicator-catalogue.ts';
+import { formatNumber, NNBSP, unitSuffix } from './indicator-number.ts';
 
 /**
  * Cibles annuelles (BRIEF, « Targets ») : minimum (`≥ a`), maximum (`≤ b`), fourchette `a–b` (tenue
@@ -70,42 +71,19 @@ export function checkTarget(target: Target, unit: IndicatorUnit): Record<string,
   return errors;
 }
 
-const NNBSP = '\u202f';
-
-function number(value: number): string {
-  return value.toLocaleString('fr-FR', { maximumFractionDigits: 2 }).replace(/\u00a0/g, NNBSP);
-}
-
-export function unitSuffix(unit: IndicatorUnit): string {
-  switch (unit) {
-    case 'percent':
-      return `${NNBSP}%`;
-    case 'per_mille':
-      return `${NNBSP}‰`;
-    case 'days':
-      return `${NNBSP}j`;
-    case 'working_days':
-      return `${NNBSP}j.o.`;
-    case 'hours':
-      return `${NNBSP}h`;
-    default:
-      return '';
-  }
-}
-
 /** La cible telle qu'on l'écrit dans les tableaux des CLU : « ≥ 90 % », « 75 à 80 % », « 4/an », « sans ». */
 export function formatTarget(target: Target | null, unit: IndicatorUnit): string {
   if (!target) return '—';
   const u = unitSuffix(unit);
   switch (target.kind) {
     case 'min':
-      return `≥${NNBSP}${number(target.low ?? 0)}${u}`;
+      return `≥${NNBSP}${formatNumber(target.low ?? 0)}${u}`;
     case 'max':
-      return `≤${NNBSP}${number(target.high ?? 0)}${u}`;
+      return `≤${NNBSP}${formatNumber(target.high ?? 0)}${u}`;
     case 'range':
-      return `${number(target.low ?? 0)} à ${number(target.high ?? 0)}${u}`;
+      return `${formatNumber(target.low ?? 0)} à ${formatNumber(target.high ?? 0)}${u}`;
     case 'count_per_year':
-      return `${number(target.low ?? 0)}/an`;
+      return `${formatNumber(target.low ?? 0)}/an`;
     case 'none':
       return 'sans';
   }

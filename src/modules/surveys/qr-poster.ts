@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { createPdf } from '../../shared/pdf.ts';
+import { createPdf, drawPrefectureHeader } from '../../shared/pdf.ts';
 
 export interface QrPosterOptions {
   /** Intitulé du bloc-marque : « Préfet du Puy-de-Dôme ». */
@@ -23,19 +23,7 @@ export function qrPosterPdf(options: QrPosterOptions): Promise<Buffer> {
     info: { Title: `${options.title} — ${options.prefect}`, Author: options.prefect, Subject: POSTER_CALL_TO_ACTION },
   });
   const left = doc.page.margins.left;
-  const width = doc.page.width - left - doc.page.margins.right;
-
-  // Bloc-marque : « République française », la devise, puis l'intitulé du préfet.
-  doc.font('bold').fontSize(13).fillColor('#161616').text('RÉPUBLIQUE', left, 48).text('FRANÇAISE');
-  doc.font('italic').fontSize(8).text('Liberté', { lineGap: -1 }).text('Égalité').text('Fraternité');
-  doc.moveDown(0.6);
-  doc.font('bold').fontSize(12).text(options.prefect, left, doc.y, { width });
-  doc
-    .moveTo(left, doc.y + 10)
-    .lineTo(left + width, doc.y + 10)
-    .lineWidth(1)
-    .strokeColor('#000091')
-    .stroke();
+  const width = drawPrefectureHeader(doc, options.prefect, 48);
 
   doc
     .font('bold')

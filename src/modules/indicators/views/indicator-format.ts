@@ -2,21 +2,15 @@ import { type HtmlValue, html } from '../../../ui/html.ts';
 import type { CellWithStatus } from '../indicator.service.ts';
 import type { IndicatorUnit } from '../indicator-catalogue.ts';
 import type { Cell } from '../indicator-cell.ts';
-import { TARGET_STATUS_LABELS, type TargetStatus, unitSuffix } from '../target.ts';
-
-const NUMBER = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
-
-/** Nombre à la française avec l'espace fine insécable des milliers. */
-export function formatNumber(value: number): string {
-  return NUMBER.format(value).replace(/\u00a0/g, '\u202f');
-}
+import { formatNumber, unitSuffix, valueText } from '../indicator-number.ts';
+import { TARGET_STATUS_LABELS, type TargetStatus } from '../target.ts';
 
 /** Texte d'une case : « 89,5 % », « — » (sans objet), « n.d. » (non disponible) ; jamais 0 faute de données. */
 export function cellText(cell: Pick<Cell, 'status' | 'value'> | null, unit: IndicatorUnit): string {
   if (!cell) return '';
   if (cell.status === 'not_applicable') return '—';
   if (cell.status === 'not_available' || cell.value === null) return 'n.d.';
-  return `${formatNumber(cell.value)}${unitSuffix(unit)}`;
+  return valueText(cell.value, unit);
 }
 
 export const TARGET_CLASSES: Record<TargetStatus, string> = {

@@ -12,8 +12,9 @@ import {
   SOURCE_LABELS,
   UNIT_LABELS,
 } from '../indicator-catalogue.ts';
-import { TARGET_KIND_LABELS, TARGET_KINDS, TARGET_STATUS_LABELS, type Target, unitSuffix } from '../target.ts';
-import { cellClass, cellHtml, cellText, formatNumber, PROVENANCE_LABELS, sparkline } from './indicator-format.ts';
+import { formatNumber, unitSuffix } from '../indicator-number.ts';
+import { TARGET_KIND_LABELS, TARGET_KINDS, TARGET_STATUS_LABELS, type Target } from '../target.ts';
+import { cellClass, cellHtml, cellText, PROVENANCE_LABELS, sparkline } from './indicator-format.ts';
 import { groupLabel, type ModuleTitle } from './indicator-table.view.ts';
 
 type FormState = { error?: string | undefined; fields?: Record<string, string>; values?: Record<string, unknown> };
@@ -49,6 +50,7 @@ export function dashboardView(v: { table: IndicatorYearTable; modules: ModuleTit
 <ul class="fr-btns-group fr-btns-group--inline-md">
   <li><a class="fr-btn" href="/indicateurs/tableau?annee=${v.table.year}">Tableau de l’année</a></li>
   <li><a class="fr-btn fr-btn--secondary" href="/indicateurs/catalogue?annee=${v.table.year}">Catalogue et cibles</a></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/indicateurs/publications">Publications et affiche</a></li>
   <li><a class="fr-btn fr-btn--secondary" href="/registre/indicateurs">Indicateurs du registre (détail par période)</a></li>
 </ul>
 ${

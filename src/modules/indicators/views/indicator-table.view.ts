@@ -43,7 +43,13 @@ function legend(): SafeHtml {
  * Le tableau des CLU : lignes groupées par module, avec engagement, code, libellé, cible et une colonne
  * par mois (ou par trimestre), puis l'année (cumul à la date d'arrêté).
  */
-export function indicatorTable(v: { table: IndicatorYearTable; modules: ModuleTitle[]; layout: TableLayout }): SafeHtml {
+export function indicatorTable(v: {
+  table: IndicatorYearTable;
+  modules: ModuleTitle[];
+  layout: TableLayout;
+  /** Lien vers la fiche : pas sur la page publique. */
+  links?: boolean;
+}): SafeHtml {
   const { table, layout } = v;
   const columns =
     layout === 'months'
@@ -70,7 +76,7 @@ export function indicatorTable(v: { table: IndicatorYearTable; modules: ModuleTi
       (row) => html`<tr>
       <td>${row.indicator.engagements.length > 0 ? row.indicator.engagements.join(', ') : '—'}</td>
       <td>${row.indicator.code ?? row.indicator.key}</td>
-      <th scope="row"><a href="/indicateurs/${encodeURIComponent(row.indicator.key)}?annee=${table.year}">${row.indicator.label}</a></th>
+      <th scope="row">${v.links === false ? row.indicator.label : html`<a href="/indicateurs/${encodeURIComponent(row.indicator.key)}?annee=${table.year}">${row.indicator.label}</a>`}</th>
       <td>${sourceShort(row)}</td>
       <td>${row.target ? html`${row.target.label}${row.target.scope === 'national' ? html` <span class="fr-text--xs">(nat.)</span>` : ''}` : '—'}</td>
       ${columns.map((c) => {
