@@ -73,6 +73,7 @@ for (const engine of testEngines()) {
       const detail = await clu.get('/indicateurs/TEL_ABOUTIS?annee=2026&asOf=2026-03-15');
       assert.equal(detail.statusCode, 200);
       assert.match(detail.body, /89 \/ 100/);
+      assert.match(detail.body, /saisie par Ligne de commande, le \d{2}\/\d{2}\/\d{4}/);
       assert.doesNotMatch(detail.body, /Saisir une valeur/, 'un membre du CLU ne saisit pas');
       assert.equal((await clu.get('/indicateurs/INCONNU?annee=2026')).statusCode, 404);
     });

@@ -20,6 +20,7 @@ import {
   recordValue,
   removeValue,
   setTarget,
+  valueProvenance,
 } from './indicator.service.ts';
 import { indicatorTableCsv, indicatorTableXlsx } from './indicator-export.ts';
 import {
@@ -296,6 +297,7 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
         canEnter: viewer.role === 'admin' || viewer.role === 'agent',
         canDelete: viewer.role === 'admin',
         asOf: current.asOf,
+        provenance: await valueProvenance(ctx, organisationId, row.indicator.key, current.year),
         ...form,
       }),
     });

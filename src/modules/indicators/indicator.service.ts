@@ -337,6 +337,18 @@ export async function removeValue(ctx: AppContext, organisationId: string, indic
   });
 }
 
+/** Qui a saisi ou importé les valeurs d'un indicateur, mois par mois (traçabilité de la fiche). */
+export async function valueProvenance(ctx: AppContext, organisationId: string, indicatorKey: string, year: number) {
+  const rows = await listValues(ctx.db, organisationId, `${year}-01`, `${year}-12`, [indicatorKey]);
+  const byMonth = new Map<string, string>();
+  for (const row of rows) {
+    const who =
+      row.provenance === 'import' ? `fichier « ${row.source_file ?? '?'} »` : `saisie par ${row.entered_by_name ?? '?'}`;
+    byMonth.set(row.month, `${who}, le ${row.updated_at.slice(0, 10).split('-').reverse().join('/')}`);
+  }
+  return byMonth;
+}
+
 /** Valeurs importées d'un fichier : écrites ensemble (tout ou rien) et tracées. */
 export async function storeImportedValues(
   ctx: AppContext,

@@ -89,6 +89,8 @@ export interface IndicatorDetailView extends FormState {
   canEnter: boolean;
   canDelete: boolean;
   asOf: string;
+  /** Par mois `AAAA-MM` : « saisie par X, le JJ/MM/AAAA » ou « fichier « … » ». */
+  provenance: Map<string, string>;
 }
 
 /** Graphique de l'historique (24 mois) avec la cible tracée par année : ligne ou bande. */
@@ -198,7 +200,6 @@ export function indicatorDetailView(v: IndicatorDetailView): SafeHtml {
 <p>${indicator.code ? html`<strong>${indicator.code}</strong> · ` : ''}${indicator.key} · ${indicator.module !== null ? `module ${indicator.module}` : 'indicateur local'}
 ${indicator.engagements.length > 0 ? ` · engagement${indicator.engagements.length > 1 ? 's' : ''} ${indicator.engagements.join(', ')}` : ''} ·
 ${UNIT_LABELS[indicator.unit]} · ${DIRECTION_LABELS[indicator.direction]} · ${SOURCE_LABELS[indicator.source]}</p>
-${indicator.formula ? html`<p class="fr-text--sm">Définition (référentiel) : ${indicator.formula}</p>` : ''}
 <p>Cible ${currentYear} : <strong>${current?.target?.label ?? 'aucune'}</strong>${current?.target ? ` (${current.target.scope === 'national' ? 'nationale' : 'locale'})` : ''}.</p>
 ${historyChart(v)}
 <h2>Valeurs ${currentYear}</h2>
@@ -215,7 +216,15 @@ ${table(
           : '—',
     },
     { header: 'Cible', cell: (r) => (r.cell?.target ? TARGET_STATUS_LABELS[r.cell.target] : '—') },
-    { header: 'Provenance', cell: (r) => (r.cell?.provenance ? PROVENANCE_LABELS[r.cell.provenance] : '—') },
+    {
+      header: 'Provenance',
+      cell: (r) =>
+        r.cell?.provenance
+          ? r.cell.provenance !== 'computed' && v.provenance.get(r.month)
+            ? `${r.cell.provenance === 'historic' ? 'historique, ' : ''}${v.provenance.get(r.month)}`
+            : PROVENANCE_LABELS[r.cell.provenance]
+          : '—',
+    },
     { header: 'Note', cell: (r) => r.cell?.note ?? '' },
     { header: 'Détail', cell: (r) => drill(r.month, r.cell) },
     ...(v.canDelete

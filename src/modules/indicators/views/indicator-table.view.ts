@@ -107,9 +107,9 @@ export function indicatorTableView(v: IndicatorTableView): SafeHtml {
   const tabs: HtmlValue = html`<ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
     <li><a class="fr-btn ${v.layout === 'months' ? '' : 'fr-btn--secondary'}" href="/indicateurs/tableau${query('months')}"${v.layout === 'months' ? html` aria-current="page"` : ''}>Par mois</a></li>
     <li><a class="fr-btn ${v.layout === 'quarters' ? '' : 'fr-btn--secondary'}" href="/indicateurs/tableau${query('quarters')}"${v.layout === 'quarters' ? html` aria-current="page"` : ''}>Par trimestre</a></li>
-    <li><a class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" href="/indicateurs/tableau.xlsx${exportQuery}">Exporter (XLSX)</a></li>
-    <li><a class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" href="/indicateurs/tableau.csv${exportQuery}">Exporter (CSV)</a></li>
-  </ul>`;
+  </ul>
+  <p><a class="fr-link fr-icon-download-line fr-link--icon-left" href="/indicateurs/tableau.xlsx${exportQuery}">Exporter le tableau (XLSX)</a>
+  <a class="fr-link fr-icon-download-line fr-link--icon-left fr-ml-3w" href="/indicateurs/tableau.csv${exportQuery}">Exporter le tableau (CSV)</a></p>`;
   return html`<h1>Tableau des indicateurs</h1>
 <p>Le tableau présenté au comité local des usagers : chaque indicateur du périmètre avec sa cible de l’année et ses valeurs.
 Les taux d’un trimestre ou de l’année sont recalculés depuis les numérateurs et dénominateurs (jamais une moyenne de pourcentages) ;
