@@ -4,6 +4,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { ensureSchoolHolidays } from './modules/calendar/school-holiday.service.ts';
 import { CASE_IMPORT_JOB, runCaseImportJob } from './modules/cases/case-import.job.ts';
+import { INDICATOR_IMPORT_JOB, runIndicatorImportJob } from './modules/indicators/indicator-import.job.ts';
 import { JobRunner } from './modules/jobs/job.service.ts';
 import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
 import { MailWorker } from './modules/mail/mail-worker.ts';
@@ -38,6 +39,7 @@ export function createJobRunner(ctx: AppContext): JobRunner {
       await runRetention(c);
     })
     .register(CASE_IMPORT_JOB, runCaseImportJob)
+    .register(INDICATOR_IMPORT_JOB, runIndicatorImportJob)
     .register(REMINDER_JOB, async (c) => {
       await runDailyReminders(c);
     })

@@ -19,6 +19,7 @@ import { caseImportRoutes } from './modules/cases/case-import.routes.ts';
 import { publicFormRoutes } from './modules/cases/public-form.routes.ts';
 import { themeRoutes } from './modules/cases/theme.routes.ts';
 import { indicatorRoutes } from './modules/indicators/indicator.routes.ts';
+import { indicatorImportRoutes } from './modules/indicators/indicator-import.routes.ts';
 import { publicationRoutes } from './modules/indicators/publication.routes.ts';
 import { caseEmailRoutes } from './modules/mail/case-email.routes.ts';
 import { letterRoutes } from './modules/mail/letter.routes.ts';
@@ -92,6 +93,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   schoolHolidayRoutes(app, ctx);
   publicFormRoutes(app, ctx);
   await app.register(caseImportRoutes(ctx));
+  await indicatorImportRoutes(app, ctx);
   caseRoutes(app, ctx);
   themeRoutes(app, ctx);
   mailRoutes(app, ctx);

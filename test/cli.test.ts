@@ -297,7 +297,7 @@ for (const engine of testEngines()) {
           const file = join(dir, 'copie.sqlite');
           const run = vigie(url, ['backup', file]);
           assert.equal(run.status, 0, run.stderr);
-          assert.match(run.stdout, /Sauvegarde écrite : .*copie\.sqlite \(\d+(,\d)? Ko\), intégrité vérifiée/);
+          assert.match(run.stdout, /Sauvegarde écrite : .*copie\.sqlite \(\d+(,\d)? [KM]o\), intégrité vérifiée/);
           assert.ok(statSync(file).size > 0);
           const copy = new DatabaseSync(file, { readOnly: true });
           try {

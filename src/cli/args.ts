@@ -30,6 +30,8 @@ export interface Command {
 export interface CommandGroup {
   name: string;
   summary: string;
+  /** Commande exécutée quand aucune sous-commande n'est nommée (`vigie indicators --org …`). */
+  default?: Command;
   subcommands: Command[];
 }
 

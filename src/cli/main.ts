@@ -3,8 +3,9 @@ import { isAppError } from '../shared/errors.ts';
 import { type Command, type CommandGroup, print, printError, UsageError, wantsHelp } from './args.ts';
 import { backupCommand } from './commands/backup.ts';
 import { calendarCommands } from './commands/calendar.ts';
-import { casesCommands, indicatorsCommand } from './commands/cases.ts';
+import { casesCommands } from './commands/cases.ts';
 import { demoCommand } from './commands/demo.ts';
+import { indicatorsCommands } from './commands/indicators.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { orgCommands } from './commands/org.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -22,7 +23,7 @@ const ENTRIES: (Command | CommandGroup)[] = [
   userCommands,
   calendarCommands,
   casesCommands,
-  indicatorsCommand,
+  indicatorsCommands,
   demoCommand,
   backupCommand,
 ];
@@ -36,7 +37,9 @@ function commandLines(commands: Command[]): string[] {
 }
 
 function globalHelp(): string {
-  const commands = ENTRIES.flatMap((entry) => (isGroup(entry) ? entry.subcommands : [entry]));
+  const commands = ENTRIES.flatMap((entry) =>
+    isGroup(entry) ? [...(entry.default ? [entry.default] : []), ...entry.subcommands] : [entry],
+  );
   return [
     'Vigie — ligne de commande d’exploitation.',
     '',
@@ -63,7 +66,7 @@ function groupHelp(group: CommandGroup): string {
     `Utilisation : vigie ${group.name} <sous-commande> [options]`,
     '',
     `${capitalise(group.summary)} :`,
-    ...commandLines(group.subcommands),
+    ...commandLines([...(group.default ? [group.default] : []), ...group.subcommands]),
     '',
     `Aide d’une sous-commande : vigie ${group.name} <sous-commande> --help`,
   ].join('\n');
@@ -92,6 +95,10 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
   if (!isGroup(entry)) return runCommand(entry, rest);
 
   const [sub, ...subArgs] = rest;
+  // Sans sous-commande nommée (options seulement), la commande par défaut du groupe.
+  if (entry.default && (sub === undefined || (sub.startsWith('-') && sub !== '--help' && sub !== '-h'))) {
+    return runCommand(entry.default, rest);
+  }
   const names = entry.subcommands.map((c) => c.name.slice(entry.name.length + 1)).join(', ');
   if (sub === undefined) throw new UsageError(`indiquez une sous-commande : ${names}.`, entry.name);
   if (sub === '--help' || sub === '-h') {

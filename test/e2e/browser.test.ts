@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CLI_ACTOR } from '../../src/modules/audit/audit.service.ts';
@@ -60,7 +61,8 @@ function watchErrors(page: Page): string[] {
 }
 
 // Délai global : une attente de Playwright sans fin (evaluate n'en a pas) ne doit jamais bloquer la suite.
-const TIMEOUT_MS = 90_000;
+// Une soixantaine de pages auditées, plus d'une seconde chacune sur une machine chargée : 3 minutes.
+const TIMEOUT_MS = 180_000;
 
 test('parcours navigateur : pages publiques et connectées, accessibilité axe, clavier, sans JavaScript', {
   timeout: TIMEOUT_MS,
@@ -212,6 +214,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/registre/indicateurs/RECL_MAIL_5J?period=2026-03&asOf=2026-04-02',
     '/registre/import',
     '/registre/themes',
+    '/indicateurs/import',
     '/indicateurs?annee=2026&asOf=2026-04-02',
     '/indicateurs/tableau?annee=2026&asOf=2026-04-02',
     '/indicateurs/tableau?annee=2026&asOf=2026-04-02&vue=quarters',
@@ -245,6 +248,21 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
       await visit(page, path);
     });
   }
+
+  await t.test('import d’indicateurs : correspondance des colonnes puis prévisualisation accessibles', async () => {
+    await open(page, '/indicateurs/import');
+    await page.getByLabel('Source des chiffres').selectOption('telephony');
+    await page.getByLabel('Année des chiffres').fill('2026');
+    await page
+      .locator('#champ-file')
+      .setInputFiles(fileURLToPath(new URL('../../docs/formats/indicateurs-telephony-exemple.csv', import.meta.url)));
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Envoyer le fichier' }).click()]);
+    assert.equal(await h1(page), 'Correspondance des colonnes');
+    await assertNoAxeViolation(page, '/indicateurs/import (correspondance)');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Prévisualiser l’import' }).click()]);
+    assert.equal(await h1(page), 'Prévisualisation de l’import');
+    await assertNoAxeViolation(page, '/indicateurs/import/apercu');
+  });
 
   for (const path of [
     '/accessibilite',

@@ -62,7 +62,7 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
     const table = await indicatorYearTable(ctx, organisationId, year, asOf);
     return renderPage(request, reply, {
       title: `Indicateurs ${table.year}`,
-      content: dashboardView({ table, modules: await modules(), canEditTargets: viewerOf(request).role === 'admin' }),
+      content: dashboardView({ table, modules: await modules(), canImport: ['admin', 'agent'].includes(viewerOf(request).role) }),
     });
   });
 

@@ -436,7 +436,14 @@ export function cellFromStored(rows: readonly IndicatorValueRow[], indicator: Ca
   }
   const withFraction = measured.every((r) => r.numerator !== null && r.denominator !== null);
   const numerator = withFraction ? measured.reduce((s, r) => s + (r.numerator ?? 0), 0) : null;
-  const denominator = withFraction ? measured.reduce((s, r) => s + (r.denominator ?? 0), 0) : null;
+  // Un compte par jour (vues par jour) a pour dénominateur la durée du mois, commune aux réseaux : le total
+  // du mois est la somme des vues de tous les réseaux sur cette durée, pas sur la somme des durées.
+  const sharedPeriod = indicator.unit === 'count' && indicator.aggregation === 'ratio';
+  const denominator = withFraction
+    ? sharedPeriod
+      ? Math.max(...measured.map((r) => r.denominator ?? 0))
+      : measured.reduce((s, r) => s + (r.denominator ?? 0), 0)
+    : null;
   let value: number | null;
   if (indicator.aggregation === 'sum') value = round2(measured.reduce((s, r) => s + (r.value ?? 0), 0));
   else if (numerator !== null && denominator !== null) value = ratioValue(numerator, denominator, indicator.unit);

@@ -39,7 +39,7 @@ export function latestCell(row: IndicatorYearRow): { cell: CellWithStatus | null
 
 // --- Tableau de bord -----------------------------------------------------------------------------
 
-export function dashboardView(v: { table: IndicatorYearTable; modules: ModuleTitle[]; canEditTargets: boolean }): SafeHtml {
+export function dashboardView(v: { table: IndicatorYearTable; modules: ModuleTitle[]; canImport: boolean }): SafeHtml {
   const groups = new Map<string, IndicatorYearRow[]>();
   for (const row of v.table.rows) {
     const label = groupLabel(row, v.modules);
@@ -51,6 +51,7 @@ export function dashboardView(v: { table: IndicatorYearTable; modules: ModuleTit
   <li><a class="fr-btn" href="/indicateurs/tableau?annee=${v.table.year}">Tableau de l’année</a></li>
   <li><a class="fr-btn fr-btn--secondary" href="/indicateurs/catalogue?annee=${v.table.year}">Catalogue et cibles</a></li>
   <li><a class="fr-btn fr-btn--secondary" href="/indicateurs/publications">Publications et affiche</a></li>
+  ${v.canImport ? html`<li><a class="fr-btn fr-btn--secondary" href="/indicateurs/import">Importer des chiffres</a></li>` : ''}
   <li><a class="fr-btn fr-btn--secondary" href="/registre/indicateurs">Indicateurs du registre (détail par période)</a></li>
 </ul>
 ${
