@@ -9,7 +9,9 @@ import * as m0004 from './migrations/0004_job_progress.ts';
 import * as m0005 from './migrations/0005_mail.ts';
 import * as m0006 from './migrations/0006_surveys.ts';
 import * as m0007 from './migrations/0007_kiosk_devices.ts';
+import * as m0009 from './migrations/0009_survey_double_entry.ts';
 import * as m0010 from './migrations/0010_indicators.ts';
+import * as m0011 from './migrations/0011_indicator_indexes.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -21,7 +23,9 @@ const migrations: Record<string, Migration> = {
   '0005_mail': m0005,
   '0006_surveys': m0006,
   '0007_kiosk_devices': m0007,
+  '0009_survey_double_entry': m0009,
   '0010_indicators': m0010,
+  '0011_indicator_indexes': m0011,
 };
 
 const provider: MigrationProvider = {

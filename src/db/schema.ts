@@ -45,6 +45,7 @@ import type {
   RefIndicatorTable,
   RefModuleTable,
 } from '../modules/referentiel/referentiel.table.ts';
+import type { SurveyFormCheckAnswerTable, SurveyFormCheckTable } from '../modules/surveys/double-entry.table.ts';
 import type { KioskDeviceTable, KioskPairingCodeTable } from '../modules/surveys/kiosk.table.ts';
 import type {
   SurveyAnswerTable,
@@ -95,6 +96,8 @@ export interface Database {
   survey_answers: SurveyAnswerTable;
   kiosk_pairing_codes: KioskPairingCodeTable;
   kiosk_devices: KioskDeviceTable;
+  survey_form_checks: SurveyFormCheckTable;
+  survey_form_check_answers: SurveyFormCheckAnswerTable;
   local_indicators: LocalIndicatorTable;
   indicator_targets: IndicatorTargetTable;
   indicator_values: IndicatorValueTable;

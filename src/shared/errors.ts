@@ -103,6 +103,15 @@ export const ERRORS = {
     status: 409,
     message: 'Ce numéro de formulaire a déjà été saisi pour cette campagne : double saisie évitée.',
   },
+  survey_form_check_resolved: {
+    status: 409,
+    message: 'Cet écart de double saisie a déjà été arbitré : le formulaire est vérifié.',
+  },
+  survey_form_check_stale: {
+    status: 409,
+    message:
+      'Une autre saisie de contrôle de ce formulaire est arrivée pendant votre arbitrage : relisez les écarts puis choisissez à nouveau.',
+  },
   kiosk_pairing_invalid: {
     status: 400,
     message: 'Code d’appairage refusé : vérifiez-le, ou demandez un nouveau code au référent qualité.',

@@ -42,3 +42,60 @@ export function toLocalDate(input: string, timeZone: string): LocalDateResult {
   if (Number.isNaN(instant.getTime())) return { ok: false, reason: 'impossible_date' };
   return { ok: true, date: instantToLocalDate(instant, timeZone) };
 }
+
+const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Heure murale complète (à la seconde) de `at` dans `timeZone`, lue comme si c'était de l'UTC, en ms. */
+function wallClockMs(at: number, timeZone: string): number {
+  let formatter = wallClockFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClockFormatters.set(timeZone, formatter);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(at))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+}
+
+/** Décalage du fuseau à l'instant `at` (ms, positif à l'est de Greenwich). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const whole = Math.floor(at / 1000) * 1000;
+  return wallClockMs(whole, timeZone) - whole;
+}
+
+/**
+ * L'instant (UTC) où commence la journée locale `date` dans `timeZone` : minuit local, ou, si minuit
+ * n'existe pas ce jour-là (passage à l'heure d'été à minuit, comme au Chili), le premier instant du
+ * jour. Sert à lire des horodatages UTC (réponses d'enquête) par jour ou par mois local : une réponse
+ * donnée le 1er mars à 00:30 à Paris l'est le 28 février à 23:30 UTC, et compte en mars.
+ */
+export function localMidnightInstant(date: string, timeZone: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !isValidCivilDate(date)) throw new RangeError(`Date civile invalide : « ${date} ».`);
+  const wall = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  // Deux passes : le décalage lu à l'heure murale prise pour UTC, puis celui de l'instant obtenu
+  // (différent seulement à quelques heures d'un changement d'heure).
+  let instant = wall - zoneOffsetMs(wall, timeZone);
+  instant = wall - zoneOffsetMs(instant, timeZone);
+  if (wallClockMs(instant, timeZone) === wall) return new Date(instant);
+  // Minuit tombe dans le trou d'un changement d'heure : on cherche par dichotomie le premier instant
+  // dont la date locale est `date` (les décalages réels restent entre −12 h et +14 h).
+  let low = wall - 15 * 3_600_000;
+  let high = wall + 13 * 3_600_000;
+  while (high - low > 1000) {
+    const middle = low + Math.floor((high - low) / 2000) * 1000;
+    if (instantToLocalDate(new Date(middle), timeZone) >= date) high = middle;
+    else low = middle;
+  }
+  return new Date(high);
+}

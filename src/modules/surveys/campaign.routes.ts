@@ -17,6 +17,7 @@ import {
   publicSurveyUrl,
   updateCampaign,
 } from './campaign.service.ts';
+import { paperFormSummary } from './double-entry.service.ts';
 import { qrPosterPdf } from './qr-poster.ts';
 import {
   archiveQuestionnaire,
@@ -215,6 +216,9 @@ export function campaignRoutes(app: FastifyInstance, ctx: AppContext): void {
         detail,
         canEdit,
         canEnter: canEdit || viewerOf(request).role === 'agent',
+        paperForms: detail.points.some((p) => p.mode === 'paper')
+          ? await paperFormSummary(ctx, organisationId, detail.campaign.id)
+          : undefined,
         csrfToken: csrfOf(request),
         questionnaires: canEdit ? await selectableQuestionnaires(organisationId, detail.campaign.questionnaire_id) : [],
         campaignValues: state.campaignValues ?? campaignFormValues(detail.campaign),

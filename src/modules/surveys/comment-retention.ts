@@ -31,6 +31,12 @@ export async function purgeSurveyComments(ctx: AppContext): Promise<{ campaigns:
         .where('campaign_id', '=', campaign.id)
         .where('question_key', 'in', keys)
         .executeTakeFirst();
+      // Un commentaire d'une seconde saisie en attente d'arbitrage (double saisie) suit la même règle.
+      await trx
+        .deleteFrom('survey_form_check_answers')
+        .where('campaign_id', '=', campaign.id)
+        .where('question_key', 'in', keys)
+        .execute();
       const count = Number(result.numDeletedRows);
       if (count > 0) {
         await recordAudit(trx, ctx.clock, {

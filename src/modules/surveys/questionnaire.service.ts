@@ -23,6 +23,7 @@ import {
   readQuestionnaireTemplates,
   STANDARD_CRITERIA,
 } from './questionnaire.ts';
+import { parseQuestionnaireJson } from './questionnaire-json.ts';
 
 /** Numéros des engagements du référentiel chargé en base ; le fichier livré tant que la base est vide. */
 export async function knownEngagementNumbers(ctx: Pick<AppContext, 'db'>): Promise<number[]> {
@@ -316,6 +317,51 @@ export async function replaceQuestionnaireDefinition(
   }
   if (!questionnaire || Object.keys(errors).length > 0) throw new AppError('validation_failed', errors);
   return saveDefinition(ctx, row, questionnaire, actor);
+}
+
+const QUESTION_FIELD_ORDER = [
+  'key',
+  'type',
+  'label',
+  'hint',
+  'required',
+  'engagements',
+  'criterion',
+  'showIf',
+  'options',
+  'maxLength',
+];
+
+/**
+ * Texte JSON d'une définition, tel que l'écran « JSON » le propose à la modification : indenté, chaque
+ * question dans l'ordre de lecture de la documentation (clé, type, libellé…) plutôt que celui du schéma.
+ */
+export function questionnaireJson(questionnaire: Questionnaire): string {
+  const rank = (field: string) => {
+    const index = QUESTION_FIELD_ORDER.indexOf(field);
+    return index === -1 ? QUESTION_FIELD_ORDER.length : index;
+  };
+  const questions = questionnaire.questions.map((question) =>
+    Object.fromEntries(Object.entries(question).sort(([a], [b]) => rank(a) - rank(b))),
+  );
+  return JSON.stringify({ ...questionnaire, questions }, null, 2);
+}
+
+/**
+ * Écran « JSON » : le texte saisi par l'administrateur remplace la définition complète. Erreur de syntaxe :
+ * champ `definition` avec la ligne et la colonne ; erreur de validation : une par chemin (`questions.2.label`).
+ */
+export async function replaceQuestionnaireJson(
+  ctx: AppContext,
+  organisationId: string,
+  id: string,
+  text: unknown,
+  actor: Actor,
+): Promise<SavedQuestionnaire> {
+  // Un questionnaire d'une autre organisation, archivé ou remplacé est refusé avant de lire le texte.
+  await editable(ctx, organisationId, id);
+  const definition = parseQuestionnaireJson(typeof text === 'string' ? text : '');
+  return replaceQuestionnaireDefinition(ctx, organisationId, id, definition, actor);
 }
 
 async function editable(ctx: AppContext, organisationId: string, id: string): Promise<LoadedQuestionnaire> {

@@ -12,7 +12,13 @@ import {
 } from '../../../test/helpers/survey-fixtures.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
-import { type CriterionResult, campaignResponsesExport, campaignResults, surveyIndicatorFraction } from './results.service.ts';
+import {
+  type CriterionResult,
+  campaignResponsesExport,
+  campaignResults,
+  surveyIndicatorFraction,
+  surveyIndicatorMonthlyFractions,
+} from './results.service.ts';
 import { resultsTable, tableCsv, tableXlsx } from './results-export.ts';
 import { formatInterval, formatRate } from './survey-statistics.ts';
 
@@ -272,10 +278,26 @@ for (const engine of testEngines()) {
       const pooled = await surveyIndicatorFraction(t.ctx, organisationId, {
         surveyedChannel: 'physical_reception',
         criterion: null,
+        from: '2025-10-15',
+        to: '2026-03-10',
+      });
+      assert.deepEqual([pooled.numerator, pooled.denominator, pooled.value], [272 + 240, 314 + 300, 83.39]);
+      // Les formulaires papier, donnés le 10 mars, ne comptent pas dans une période qui s'arrête le 9.
+      const beforePaper = await surveyIndicatorFraction(t.ctx, organisationId, {
+        surveyedChannel: 'physical_reception',
+        criterion: null,
+        from: '2025-10-15',
+        to: '2026-03-09',
+      });
+      assert.deepEqual([beforePaper.numerator, beforePaper.denominator], [512 - 114, 614 - 134]);
+      // Les deux campagnes recoupent la période, mais aucune réponse n'y a été donnée : sans objet, jamais 0 %.
+      const quiet = await surveyIndicatorFraction(t.ctx, organisationId, {
+        surveyedChannel: 'physical_reception',
+        criterion: null,
         from: '2025-10-31',
         to: '2026-03-01',
       });
-      assert.deepEqual([pooled.numerator, pooled.denominator, pooled.value], [272 + 240, 314 + 300, 83.39]);
+      assert.deepEqual([quiet.status, quiet.value, quiet.campaignIds.length], ['not_applicable', null, 2]);
       const current = await surveyIndicatorFraction(t.ctx, organisationId, {
         surveyedChannel: 'physical_reception',
         criterion: 'courtesy',
@@ -299,6 +321,76 @@ for (const engine of testEngines()) {
         }),
         { code: 'validation_failed' },
       );
+      await assert.rejects(
+        surveyIndicatorFraction(t.ctx, organisationId, {
+          surveyedChannel: 'physical_reception',
+          criterion: null,
+          from: '2026-02-01',
+          to: '2026-02-30',
+        }),
+        { code: 'validation_failed' },
+      );
+    });
+
+    it('une réponse donnée en mars (heure de Paris) ne compte pas en février, même à minuit passé de peu', async () => {
+      // Campagne PAN de février à mars ; les instants sont en UTC, le département (63) est à l'heure de Paris.
+      const pan = await insertCampaign(t.ctx, {
+        organisationId,
+        template: 'digital_access_point',
+        name: 'PAN hiver 2026',
+        startsOn: '2026-02-01',
+        endsOn: '2026-03-31',
+      });
+      const kiosk = await insertPoint(t.ctx, { organisationId, campaignId: pan.campaignId, label: 'Borne PAN', mode: 'kiosk' });
+      await insertResponses(t.ctx, { organisationId, campaignId: pan.campaignId, pointId: kiosk, mode: 'kiosk' }, [
+        // 1er février 00:30 à Paris : février.
+        { answers: { confidentiality: 'satisfied' }, answeredAt: '2026-01-31T23:30:00.000Z' },
+        // 28 février 23:59:59 à Paris : février.
+        { answers: { confidentiality: 'very_satisfied' }, answeredAt: '2026-02-28T22:59:59.000Z' },
+        { answers: { confidentiality: 'dissatisfied' }, answeredAt: '2026-02-10T10:00:00.000Z' },
+        // 1er mars 00:00 à Paris : mars.
+        { answers: { confidentiality: 'dissatisfied' }, answeredAt: '2026-02-28T23:00:00.000Z' },
+        { answers: { confidentiality: 'very_dissatisfied' }, answeredAt: '2026-03-15T10:00:00.000Z' },
+        { answers: { confidentiality: 'satisfied' }, answeredAt: '2026-03-16T10:00:00.000Z' },
+        // Signalée : jamais comptée.
+        { answers: { confidentiality: 'satisfied' }, answeredAt: '2026-02-11T10:00:00.000Z', flaggedReason: 'Trop rapide' },
+      ]);
+      const query = { surveyedChannel: 'digital_access_point' as const, criterion: 'confidentiality' };
+      const february = await surveyIndicatorFraction(t.ctx, organisationId, { ...query, from: '2026-02-01', to: '2026-02-28' });
+      assert.deepEqual([february.numerator, february.denominator, february.value], [2, 3, 66.67]);
+      const march = await surveyIndicatorFraction(t.ctx, organisationId, { ...query, from: '2026-03-01', to: '2026-03-31' });
+      assert.deepEqual([march.numerator, march.denominator, march.value], [1, 3, 33.33]);
+
+      const months = await surveyIndicatorMonthlyFractions(t.ctx, organisationId, { ...query, year: 2026 });
+      assert.equal(months.length, 12);
+      assert.deepEqual(
+        months.map((m) => [m.status, m.numerator, m.denominator]),
+        [
+          ['not_applicable', 0, 0],
+          ['measured', 2, 3],
+          ['measured', 1, 3],
+          ...Array.from({ length: 9 }, () => ['not_applicable', 0, 0]),
+        ],
+      );
+      assert.deepEqual(months[1]?.campaignIds, [pan.campaignId]);
+      assert.deepEqual(months[0]?.campaignIds, [], 'la campagne ne recoupe pas janvier');
+      // Chaque mois de la lecture groupée est exactement la lecture du mois seul.
+      const website = await surveyIndicatorMonthlyFractions(t.ctx, organisationId, {
+        surveyedChannel: 'website',
+        criterion: null,
+        year: 2026,
+      });
+      assert.equal(website[2]?.status, 'measured');
+      for (let m = 1; m <= 12; m++) {
+        const month = `2026-${String(m).padStart(2, '0')}`;
+        const single = await surveyIndicatorFraction(t.ctx, organisationId, {
+          surveyedChannel: 'website',
+          criterion: null,
+          from: `${month}-01`,
+          to: `${month}-${new Date(Date.UTC(2026, m, 0)).getUTCDate()}`,
+        });
+        assert.deepEqual(website[m - 1], single, month);
+      }
     });
   });
 }

@@ -11,13 +11,18 @@
  *   avant), critère par critère de même clé et de même type de question, avec le même mode de collecte
  *   quand la lecture en filtre un (un point de collecte n'existe que dans sa campagne : filtrer par point
  *   compare les campagnes entières) ;
- * - un indicateur additionne les décomptes de toutes les campagnes du canal dont la période recoupe
- *   l'intervalle demandé (toutes leurs réponses), sans jamais moyenner des pourcentages.
+ * - un indicateur additionne les décomptes des campagnes du canal dont la période recoupe l'intervalle
+ *   demandé, en ne comptant que les réponses données dans cet intervalle (dates locales du département :
+ *   une réponse de mars ne compte pas en février), sans jamais moyenner des pourcentages.
  */
 import { z } from 'zod';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { validate } from '../../shared/validation.ts';
+import { addDays, daysInMonth, isValidCivilDate } from '../calendar/civil-date.ts';
+import { localMidnightInstant } from '../calendar/local-date.ts';
+import { departmentTimeZone } from '../organisations/departments.ts';
+import { findOrganisationById } from '../organisations/organisation.repository.ts';
 import { COLLECTION_MODES } from './collection-mode.ts';
 import { maskComment } from './comment-masking.ts';
 import { createThemeSuggester, DEFAULT_THEME_KEYWORDS, type ThemeSuggestion } from './comment-themes.ts';
@@ -37,6 +42,7 @@ import {
   type CampaignRow,
   type CollectionPointRow,
   countAnswers,
+  countAnswersByPeriod,
   countResponses,
   findCampaign,
   findPreviousCampaign,
@@ -127,6 +133,9 @@ export interface ResultsFilter {
   includeFlagged?: boolean | undefined;
   /** Page des commentaires (1 par défaut). */
   commentsPage?: number | undefined;
+  /** Période de réponse (instants ISO 8601 : début inclus, fin exclue), pour l'API ; toute la campagne sinon. */
+  answeredFrom?: string | undefined;
+  answeredBefore?: string | undefined;
 }
 
 export type CriterionComparison = { status: 'compared'; comparison: ProportionComparison } | { status: 'absent'; reason: string };
@@ -189,6 +198,8 @@ function normalizeFilter(filter: ResultsFilter, points: CollectionPointRow[]) {
     mode: mode ?? undefined,
     collectionPointId: collectionPoint?.id,
     includeFlagged,
+    answeredFrom: filter.answeredFrom,
+    answeredBefore: filter.answeredBefore,
   };
   return { shown: { mode, collectionPoint, includeFlagged }, query };
 }
@@ -406,6 +417,13 @@ export async function campaignResponsesExport(
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+function localDateField(label: string) {
+  return z
+    .string()
+    .regex(LOCAL_DATE, { error: `${label} : date AAAA-MM-JJ attendue.` })
+    .refine(isValidCivilDate, { error: `${label} : cette date n’existe pas au calendrier.` });
+}
+
 const indicatorQuerySchema = z
   .strictObject({
     surveyedChannel: z.enum(SURVEYED_CHANNELS, { error: 'Canal enquêté inconnu.' }),
@@ -413,28 +431,108 @@ const indicatorQuerySchema = z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'Critère : clé invalide.' })
       .nullable(),
-    from: z.string().regex(LOCAL_DATE, { error: 'Début : date AAAA-MM-JJ attendue.' }),
-    to: z.string().regex(LOCAL_DATE, { error: 'Fin : date AAAA-MM-JJ attendue.' }),
+    from: localDateField('Début'),
+    to: localDateField('Fin'),
   })
   .refine((q) => q.from <= q.to, { error: 'La fin précède le début.', path: ['to'] });
+
+const monthlyQuerySchema = z.strictObject({
+  surveyedChannel: indicatorQuerySchema.shape.surveyedChannel,
+  criterion: indicatorQuerySchema.shape.criterion,
+  year: z.number().int().min(2000).max(2100),
+});
 
 export interface SurveyIndicatorQuery {
   surveyedChannel: SurveyedChannel;
   /** Clé du critère ; `null` = taux global poolé du canal (tous ses critères). */
   criterion: string | null;
-  /** Intervalle de dates locales, bornes incluses. */
+  /** Intervalle de dates locales (fuseau du département), bornes incluses. */
   from: string;
   to: string;
 }
 
 export interface SurveyIndicatorResult extends SurveyIndicatorFraction {
-  /** Les campagnes additionnées (leur période recoupe l'intervalle). */
+  /** Les campagnes additionnées (leur période recoupe l'intervalle et elles mesurent le critère). */
   campaignIds: string[];
+}
+
+/** Une période de dates locales, bornes incluses. */
+interface LocalPeriod {
+  from: string;
+  to: string;
+}
+
+/**
+ * Les fractions d'un indicateur d'enquête pour plusieurs périodes, en une lecture groupée : les
+ * campagnes du canal qui recoupent l'ensemble, leurs questions notées du critère, puis les comptes par
+ * période de réponse. Une réponse compte dans la période où elle a été donnée (date locale du
+ * département), et seulement là ; une campagne compte dans les périodes que sa propre période recoupe.
+ */
+async function surveyFractions(
+  ctx: AppContext,
+  organisationId: string,
+  surveyedChannel: SurveyedChannel,
+  criterion: string | null,
+  periods: readonly LocalPeriod[],
+): Promise<SurveyIndicatorResult[]> {
+  const from = periods.reduce((min, p) => (p.from < min ? p.from : min), periods[0]?.from ?? '');
+  const to = periods.reduce((max, p) => (p.to > max ? p.to : max), periods[0]?.to ?? '');
+  const organisation = await findOrganisationById(ctx.db, organisationId);
+  const timeZone = departmentTimeZone(organisation?.department_code);
+  const campaigns = await listCampaignsOverlapping(ctx.db, organisationId, surveyedChannel, from, to);
+  const measured: { campaign: CampaignRow; questions: RatedQuestion[] }[] = [];
+  for (const campaign of campaigns) {
+    const questions = ratedQuestions(await campaignQuestionnaire(ctx, campaign)).filter(
+      (q) => criterion === null || q.criterion.key === criterion,
+    );
+    if (questions.length > 0) measured.push({ campaign, questions });
+  }
+  const counts = await countAnswersByPeriod(
+    ctx.db,
+    measured.map((m) => m.campaign.id),
+    [...new Set(measured.flatMap((m) => m.questions.map((q) => q.key)))],
+    periods.map((p) => ({
+      from: localMidnightInstant(p.from, timeZone).toISOString(),
+      before: localMidnightInstant(addDays(p.to, 1), timeZone).toISOString(),
+    })),
+  );
+  // Comptes par période, puis par campagne : Map<question, Map<valeur, n>> comme pour une campagne entière.
+  const byPeriod = periods.map(() => new Map<string, Map<string, Map<string, number>>>());
+  for (const row of counts) {
+    const byCampaign = byPeriod[row.period];
+    if (!byCampaign) continue;
+    const byQuestion = byCampaign.get(row.campaign_id) ?? new Map<string, Map<string, number>>();
+    byCampaign.set(row.campaign_id, byQuestion);
+    const values = byQuestion.get(row.question_key) ?? new Map<string, number>();
+    byQuestion.set(row.question_key, values);
+    values.set(row.value, (values.get(row.value) ?? 0) + row.count);
+  }
+  return periods.map((period, index) => {
+    let satisfied = 0;
+    let expressed = 0;
+    const campaignIds: string[] = [];
+    for (const { campaign, questions } of measured) {
+      if (campaign.starts_on > period.to || campaign.ends_on < period.from) continue;
+      campaignIds.push(campaign.id);
+      const questionCounts = byPeriod[index]?.get(campaign.id) ?? new Map<string, Map<string, number>>();
+      for (const question of questions) {
+        // Le nombre de réponses ne sert qu'aux « laissées vides », que le taux ignore.
+        const tally = tallyOf(question, questionCounts, 0);
+        satisfied += satisfiedCount(tally);
+        expressed += expressedCount(tally);
+      }
+    }
+    // Un taux ne dépend que des satisfaits et des exprimés : une échelle et un Oui/Non s'additionnent ainsi
+    // sans confondre leurs modalités.
+    const pooled: CriterionTally = { kind: 'yes_no', yes: satisfied, no: expressed - satisfied, no_answer: 0 };
+    return { ...indicatorFraction(pooled), campaignIds };
+  });
 }
 
 /**
  * Numérateur, dénominateur et statut d'un indicateur fondé sur les enquêtes (`PAN_SATISF_CONF`…), lus
- * directement dans les réponses : aucune copie. Les réponses signalées sont exclues.
+ * directement dans les réponses : aucune copie. Seules comptent les réponses données dans [from, to]
+ * (dates locales du département) ; les réponses signalées sont exclues.
  */
 export async function surveyIndicatorFraction(
   ctx: AppContext,
@@ -442,28 +540,24 @@ export async function surveyIndicatorFraction(
   input: SurveyIndicatorQuery,
 ): Promise<SurveyIndicatorResult> {
   const query = validate(indicatorQuerySchema, input);
-  const campaigns = await listCampaignsOverlapping(ctx.db, organisationId, query.surveyedChannel, query.from, query.to);
-  let satisfied = 0;
-  let expressed = 0;
-  let unanswered = 0;
-  const campaignIds: string[] = [];
-  for (const campaign of campaigns) {
-    const questionnaire = await campaignQuestionnaire(ctx, campaign);
-    const questions = ratedQuestions(questionnaire).filter(
-      (q) => query.criterion === null || q.criterion.key === query.criterion,
-    );
-    if (questions.length === 0) continue;
-    campaignIds.push(campaign.id);
-    const { tallies } = await criterionTallies(ctx, campaign, questionnaire, { includeFlagged: false });
-    for (const question of questions) {
-      const tally = tallies.get(question.key) ?? emptyTally(question.type);
-      satisfied += satisfiedCount(tally);
-      expressed += expressedCount(tally);
-      unanswered += tally.no_answer;
-    }
-  }
-  // Un taux ne dépend que des satisfaits et des exprimés : une échelle et un Oui/Non s'additionnent ainsi
-  // sans confondre leurs modalités.
-  const pooled: CriterionTally = { kind: 'yes_no', yes: satisfied, no: expressed - satisfied, no_answer: unanswered };
-  return { ...indicatorFraction(pooled), campaignIds };
+  const [result] = await surveyFractions(ctx, organisationId, query.surveyedChannel, query.criterion, [query]);
+  if (!result) throw new Error('surveyFractions : une fraction attendue par période');
+  return result;
+}
+
+/**
+ * Les douze fractions mensuelles d'un indicateur d'enquête pour une année (tableau de l'année), en une
+ * requête groupée au lieu de douze lectures ; mêmes règles que `surveyIndicatorFraction` mois par mois.
+ */
+export async function surveyIndicatorMonthlyFractions(
+  ctx: AppContext,
+  organisationId: string,
+  input: { surveyedChannel: SurveyedChannel; criterion: string | null; year: number },
+): Promise<SurveyIndicatorResult[]> {
+  const query = validate(monthlyQuerySchema, input);
+  const months = Array.from({ length: 12 }, (_, i) => {
+    const month = `${query.year}-${String(i + 1).padStart(2, '0')}`;
+    return { from: `${month}-01`, to: `${month}-${String(daysInMonth(query.year, i + 1)).padStart(2, '0')}` };
+  });
+  return surveyFractions(ctx, organisationId, query.surveyedChannel, query.criterion, months);
 }

@@ -1,11 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { organisationIdOf, viewerOf } from '../../http/access.ts';
-import { formBody, text } from '../../http/forms.ts';
+import { formBody, handleForm, text } from '../../http/forms.ts';
 import { redirectWithFlash, renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { actorOf } from '../accounts/viewer.ts';
+import { organisationTimeZone } from './campaign.service.ts';
+import {
+  type ControlOutcome,
+  campaignConflicts,
+  formCheckDetail,
+  paperFormSummary,
+  resolveFormCheck,
+  submitControlEntry,
+} from './double-entry.service.ts';
 import {
   type CollectionPoint,
   campaignForEntry,
@@ -18,6 +27,10 @@ import { type AnswerValues, answersFromBody } from './views/public-survey.view.t
 import {
   describeAnswers,
   type ExistingForm,
+  formChecksPath,
+  formChecksView,
+  formCheckView,
+  submittedChoices,
   surveyEntryChoiceView,
   surveyEntryPath,
   surveyEntryView,
@@ -26,7 +39,31 @@ import {
 /** Saisie des réponses papier et téléphone : les agents et le référent qualité de l'organisation. */
 const WRITERS = { access: ['admin', 'agent'] } as const;
 
-type EntryRequest = FastifyRequest<{ Params: { id: string }; Querystring: { point?: string } }>;
+type EntryRequest = FastifyRequest<{ Params: { id: string }; Querystring: { point?: string; controle?: string } }>;
+type CheckRequest = FastifyRequest<{ Params: { id: string; checkId: string } }>;
+
+/** Message de retour d'une saisie de contrôle. */
+function controlFlash(outcome: ControlOutcome, formNumber: string) {
+  switch (outcome.status) {
+    case 'first_entry':
+      return {
+        type: 'success' as const,
+        message: outcome.duplicate
+          ? `Formulaire n° ${formNumber} déjà reçu : aucun doublon.`
+          : `Formulaire n° ${formNumber} enregistré : c’était sa première saisie, sa saisie de contrôle reste à faire.`,
+      };
+    case 'verified':
+      return {
+        type: 'success' as const,
+        message: `Formulaire n° ${formNumber} vérifié : la seconde saisie est identique à la première.`,
+      };
+    case 'conflict':
+      return {
+        type: 'warning' as const,
+        message: `Formulaire n° ${formNumber} : les deux saisies diffèrent sur ${outcome.differences} question${outcome.differences > 1 ? 's' : ''}. Choisissez la bonne valeur d’après le formulaire papier.`,
+      };
+  }
+}
 
 /**
  * Saisie rapide d'une pile de formulaires papier (numéro, réponses, « Enregistrer et suivant ») ou d'une
@@ -45,11 +82,14 @@ export function surveyEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
       error?: string;
       fields?: Record<string, string>;
       existing?: ExistingForm;
+      control?: boolean;
     } = {},
     status = 200,
   ) {
     const { target } = point;
+    const control = target.point_mode === 'paper' && form.control === true;
     const count = await pointResponseCount(ctx, target.point_id);
+    const summary = control ? await paperFormSummary(ctx, target.organisation_id, target.campaign_id) : undefined;
     return renderPage(request, reply, {
       title: `Saisie — ${target.campaign_name}`,
       status,
@@ -63,11 +103,13 @@ export function surveyEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
         responseId: form.responseId ?? newId(),
         count,
         ...form,
+        control,
+        ...(summary ? { summary } : {}),
       }),
     });
   }
 
-  app.get<{ Params: { id: string }; Querystring: { point?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { point?: string; controle?: string } }>(
     '/enquetes/campagnes/:id/saisie',
     { config: WRITERS },
     async (request, reply) => {
@@ -80,7 +122,9 @@ export function surveyEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
           content: surveyEntryChoiceView({ campaign, points }),
         });
       }
-      return showEntry(request, reply, await entryPoint(ctx, organisationId, request.params.id, pointId));
+      return showEntry(request, reply, await entryPoint(ctx, organisationId, request.params.id, pointId), {
+        control: request.query.controle === '1',
+      });
     },
   );
 
@@ -95,6 +139,9 @@ export function surveyEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
       const values = answersFromBody(body);
       const responseId = text(body, 'responseId') ?? '';
       const formNumber = text(body, 'formNumber')?.trim() ?? '';
+      if (point.target.point_mode === 'paper' && text(body, 'controle') === '1') {
+        return controlEntry(request, reply, point, { responseId, formNumber, values });
+      }
       let saved: Awaited<ReturnType<typeof submitResponse>>;
       try {
         saved = await submitResponse(
@@ -144,6 +191,138 @@ export function surveyEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
       return redirectWithFlash(reply, surveyEntryPath(point.target.campaign_id, point.target.point_id), {
         type: 'success',
         message: saved.status === 'duplicate' ? `${what} (déjà reçu : aucun doublon).` : what,
+      });
+    },
+  );
+
+  /** Saisie en mode « double saisie de contrôle » : comparaison avec la première saisie du même numéro. */
+  async function controlEntry(
+    request: EntryRequest,
+    reply: FastifyReply,
+    point: CollectionPoint,
+    entry: { responseId: string; formNumber: string; values: ReturnType<typeof answersFromBody> },
+  ) {
+    const viewer = viewerOf(request);
+    const { target } = point;
+    const result = await handleForm(
+      () =>
+        submitControlEntry(
+          ctx,
+          point,
+          { entryId: entry.responseId, formNumber: entry.formNumber, answers: entry.values },
+          { organisationId: organisationIdOf(request), actor: actorOf(viewer) },
+        ),
+      (error, fields, status) =>
+        showEntry(
+          request,
+          reply,
+          point,
+          {
+            ...(fields.responseId || fields.entryId ? {} : { responseId: entry.responseId }),
+            values: entry.values,
+            formNumber: entry.formNumber,
+            error,
+            fields,
+            control: true,
+          },
+          status,
+        ),
+    );
+    if (!result.ok) return result.response;
+    const outcome = result.value;
+    const flash = controlFlash(outcome, entry.formNumber);
+    if (outcome.status === 'conflict') {
+      return redirectWithFlash(reply, formChecksPath(target.campaign_id, outcome.checkId), flash);
+    }
+    return redirectWithFlash(reply, surveyEntryPath(target.campaign_id, target.point_id, true), flash);
+  }
+
+  // ——— Double saisie : écarts à arbitrer ———
+
+  app.get<{ Params: { id: string } }>('/enquetes/campagnes/:id/controles', { config: WRITERS }, async (request, reply) => {
+    const organisationId = organisationIdOf(request);
+    const { campaign, summary, conflicts } = await campaignConflicts(ctx, organisationId, request.params.id);
+    return renderPage(request, reply, {
+      title: `Double saisie — ${campaign.name}`,
+      breadcrumb: [
+        { label: 'Enquêtes', href: '/enquetes' },
+        { label: campaign.name, href: `/enquetes/campagnes/${encodeURIComponent(campaign.id)}` },
+      ],
+      content: formChecksView({
+        campaign,
+        summary,
+        conflicts,
+        timeZone: await organisationTimeZone(ctx, organisationId),
+      }),
+    });
+  });
+
+  async function showCheck(
+    request: CheckRequest,
+    reply: FastifyReply,
+    state: { choices?: Record<string, string | undefined>; error?: string; fields?: Record<string, string> } = {},
+    status = 200,
+  ) {
+    const organisationId = organisationIdOf(request);
+    const detail = await formCheckDetail(ctx, organisationId, request.params.id, request.params.checkId);
+    const { check, point, response } = detail;
+    return renderPage(request, reply, {
+      title: `Double saisie — formulaire n° ${check.form_number}`,
+      status,
+      breadcrumb: [
+        { label: 'Enquêtes', href: '/enquetes' },
+        { label: point.target.campaign_name, href: `/enquetes/campagnes/${encodeURIComponent(point.target.campaign_id)}` },
+        { label: 'Double saisie', href: formChecksPath(point.target.campaign_id) },
+      ],
+      content: formCheckView({
+        campaign: { id: point.target.campaign_id, name: point.target.campaign_name },
+        point: { id: point.target.point_id, label: point.target.point_label },
+        questionnaire: point.questionnaire,
+        timeZone: point.timeZone,
+        csrfToken: viewerOf(request).csrfToken ?? '',
+        checkId: check.id,
+        formNumber: check.form_number,
+        status: check.status,
+        entryId: check.entry_id,
+        first: { at: response.received_at, by: detail.firstEnteredBy, values: detail.first },
+        second: { at: check.entered_at, by: detail.secondEnteredBy, values: detail.second },
+        differences: detail.differences,
+        answeredCount: new Set([...detail.first.keys(), ...detail.second.keys()]).size,
+        correctedKeys: check.corrected_keys ? (JSON.parse(check.corrected_keys) as string[]) : [],
+        resolvedAt: check.resolved_at,
+        ...state,
+      }),
+    });
+  }
+
+  app.get<{ Params: { id: string; checkId: string } }>(
+    '/enquetes/campagnes/:id/controles/:checkId',
+    { config: WRITERS },
+    (request, reply) => showCheck(request, reply),
+  );
+
+  app.post<{ Params: { id: string; checkId: string } }>(
+    '/enquetes/campagnes/:id/controles/:checkId',
+    { config: WRITERS },
+    async (request, reply) => {
+      const organisationId = organisationIdOf(request);
+      const body = formBody(request.body);
+      const result = await handleForm(
+        () =>
+          resolveFormCheck(ctx, organisationId, request.params.id, request.params.checkId, body, {
+            organisationId,
+            actor: actorOf(viewerOf(request)),
+          }),
+        (error, fields, status) => showCheck(request, reply, { choices: submittedChoices(body), error, fields }, status),
+      );
+      if (!result.ok) return result.response;
+      const { formNumber, corrected } = result.value;
+      return redirectWithFlash(reply, formChecksPath(request.params.id), {
+        type: 'success',
+        message:
+          corrected.length > 0
+            ? `Formulaire n° ${formNumber} corrigé (${corrected.length} question${corrected.length > 1 ? 's' : ''}) et vérifié.`
+            : `Formulaire n° ${formNumber} vérifié : la première saisie est confirmée.`,
       });
     },
   );

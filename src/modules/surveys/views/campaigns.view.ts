@@ -10,8 +10,10 @@ import {
   type CollectionPointSummary,
 } from '../campaign.service.ts';
 import { COLLECTION_MODE_LABELS, COLLECTION_MODES } from '../collection-mode.ts';
+import type { PaperFormSummary } from '../double-entry.service.ts';
 import type { QuestionnaireSummary } from '../questionnaire.service.ts';
 import { SURVEYED_CHANNEL_LABELS } from '../questionnaire.ts';
+import { paperFormSummaryList } from './survey-entry.view.ts';
 
 export type CampaignFormValues = Record<string, string | undefined>;
 
@@ -117,6 +119,8 @@ export interface CampaignDetailView {
   canEdit: boolean;
   /** Saisie des formulaires papier et des réponses par téléphone (admin, agent). */
   canEnter: boolean;
+  /** Double saisie des formulaires papier (campagne avec un point « papier »). */
+  paperForms?: PaperFormSummary | undefined;
   csrfToken: string;
   questionnaires: QuestionnaireSummary[];
   campaignValues: CampaignFormValues;
@@ -171,6 +175,13 @@ ${table<CollectionPointSummary>(
   v.detail.points,
   'Aucun point de collecte : ajoutez une borne, une affiche QR code, le papier ou le téléphone.',
 )}
+${
+  v.paperForms
+    ? html`<h2>Double saisie des formulaires papier</h2>
+<p>Sur ${formatInteger(v.paperForms.numbered)} formulaire${v.paperForms.numbered > 1 ? 's' : ''} papier numéroté${v.paperForms.numbered > 1 ? 's' : ''} (contrôle facultatif : « Double saisie de contrôle » sur l’écran de saisie) :</p>
+${paperFormSummaryList(v.paperForms, campaign.id, v.canEnter)}`
+    : ''
+}
 ${
   v.canEdit
     ? html`<h2>Ajouter un point de collecte</h2>

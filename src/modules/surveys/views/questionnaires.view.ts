@@ -158,6 +158,7 @@ export function questionnaireFormView(v: QuestionnaireFormView): SafeHtml {
 <p>Canal enquêté : <strong>${SURVEYED_CHANNEL_LABELS[row.surveyed_channel]}</strong>${row.template_key ? ` · copie du modèle ${row.template_key}` : ''}</p>
 ${versionNotice(v, editable)}
 ${versionsList(v)}
+<p><a class="fr-link fr-icon-code-s-slash-line fr-link--icon-left" href="/enquetes/questionnaires/${row.id}/json">${editable ? 'Modifier la définition complète (JSON)' : 'Voir la définition complète (JSON)'}</a> : critères, engagements, conditions, types de question, options.</p>
 ${
   editable
     ? html`${errorSummary(v.error, v.fields)}
