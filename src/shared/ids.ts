@@ -5,6 +5,34 @@ export function newId(): string {
   return randomUUID();
 }
 
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * Identifiant UUID v7 (RFC 9562) : les millisecondes en tête, puis un compteur et de l'aléa. Pour les lignes
+ * écrites en masse (valeurs des réponses d'enquête) : l'index de la clé primaire croît à droite au lieu de
+ * toucher une page au hasard à chaque insertion, ce qui réduit d'autant les pages écrites à chaque validation.
+ */
+export function newOrderedId(): string {
+  let ms = Date.now();
+  if (ms <= lastMs) {
+    // Même milliseconde (ou horloge reculée) : le compteur garde l'ordre ; à 4 096, la milliseconde suivante.
+    sequence++;
+    if (sequence > 0xfff) {
+      lastMs++;
+      sequence = 0;
+    }
+    ms = lastMs;
+  } else {
+    lastMs = ms;
+    sequence = 0;
+  }
+  const time = ms.toString(16).padStart(12, '0');
+  // La fin d'un UUID v4 : variante RFC et 62 bits d'aléa.
+  const random = randomUUID().slice(19);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${sequence.toString(16).padStart(3, '0')}-${random}`;
+}
+
 /** Jeton aléatoire opaque (cookie de session, jeton d'API, jeton CSRF). */
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');

@@ -3,7 +3,7 @@ import { insertRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/types.ts';
 import { toNumber } from '../../db/types.ts';
 import type { CaseAttachmentTable, CaseEventTable, CaseTable, ThemeTable } from './case.table.ts';
-import type { CaseChannel, CaseKind, CaseStatus } from './vocabulary.ts';
+import type { Audience, CaseChannel, CaseKind, CaseStatus, UpdateTarget } from './vocabulary.ts';
 
 export type CaseRow = Selectable<CaseTable>;
 export type Theme = Selectable<ThemeTable>;
@@ -34,9 +34,18 @@ export async function insertCases(db: Executor, rows: Insertable<CaseTable>[], e
   const first = rows[0];
   if (!first) return;
   if (engine === 'sqlite') {
-    // SQLite, dans le processus : une instruction préparée une fois puis rejouée ligne à ligne est
-    // plus rapide que de compiler de grands INSERT à plusieurs lignes.
     const columns = Object.keys(first) as (keyof CaseTable)[];
+    // Lignes de même forme (la saisie, la relève) : INSERT à plusieurs lignes compilé une fois
+    // (`insertRows`), le plus rapide. Sinon, une instruction préparée une fois puis rejouée ligne à
+    // ligne, plutôt que de compiler de grands INSERT à chaque paquet.
+    const uniform = rows.every((row) => {
+      const keys = Object.keys(row);
+      return keys.length === columns.length && keys.every((k, i) => k === columns[i] && row[k as keyof CaseTable] !== undefined);
+    });
+    if (uniform) {
+      await insertRows(db, rows, (part) => db.insertInto('cases').values(part));
+      return;
+    }
     const compiled = db.insertInto('cases').values(first).compile();
     for (const row of rows) {
       await db.executeQuery(
@@ -253,48 +262,156 @@ export async function deleteThemesOfCases(db: Executor, caseIds: string[]) {
   }
 }
 
+/** Les organisations d'une lecture : une, une liste, ou toutes (`null`, niveau national). */
+export type OrganisationScope = string | readonly string[] | null;
+
 /**
- * Agrégats par mois, nature, canal, public et cible à une date d'arrêté : répondus (et somme des
- * délais), répondus dans le délai de leur nature et canal, sans réponse échus ou en attente.
- * Les rendez-vous d'élus, peu nombreux, sont calculés à part dossier par dossier.
+ * Deux comptes dans une seule somme SQL : l'un en unités, l'autre en multiples de PACK (2^26). Un groupe
+ * (une organisation, un mois, une nature, un canal…) compte bien moins de 67 millions de dossiers : les
+ * deux parts restent séparables et la somme (< 2^52) exacte en nombre JavaScript. Trois sommes par ligne
+ * au lieu de cinq : ~20 % de temps en moins sur la requête du tableau (SQLite, 100 000 dossiers).
  */
-export async function caseGroupsBetween(db: Executor, organisationId: string, from: string, to: string, asOf: string) {
-  const answered = sql<boolean>`(answered_local_date is not null and answered_local_date <= ${asOf})`;
-  const open = sql<boolean>`(answered_local_date is null or answered_local_date > ${asOf})`;
+const PACK = 2 ** 26;
+
+/** Un groupe de dossiers d'une organisation (mois, nature, canal, public, cible) et ses comptes. */
+export interface CaseGroupRow {
+  organisationId: string;
+  month: string;
+  kind: CaseKind;
+  channel: CaseChannel;
+  audience: Audience;
+  target: UpdateTarget | null;
+  answered: number;
+  delaySum: number;
+  met: number;
+  overdue: number;
+  pending: number;
+}
+
+/**
+ * Agrégats par organisation, mois, nature, canal, public et cible à une date d'arrêté : répondus (et
+ * somme des délais), répondus dans le délai de leur nature et canal, sans réponse échus ou en attente.
+ * Une seule requête groupée, pour une organisation comme pour toutes. Les rendez-vous d'élus, peu
+ * nombreux, sont calculés à part dossier par dossier (`appointmentFactsBetween`).
+ */
+export async function caseGroupsBetween(
+  db: Executor,
+  organisations: OrganisationScope,
+  from: string,
+  to: string,
+  asOf: string,
+): Promise<CaseGroupRow[]> {
+  // Répondu à la date d'arrêté ; une date nulle rend la comparaison nulle, donc fausse dans un `case when`.
+  const answered = sql<boolean>`answered_local_date <= ${asOf}`;
   const allowed = sql`case when kind = 'update_request' then 3 when channel in ('email', 'web_form') then 5 else 10 end`;
-  const rows = await db
+  // Grouper par jour, dans l'ordre de l'index couvrant, évite tout tri (SQLite comme PostgreSQL) : les
+  // dossiers sont lus dans l'ordre et agrégés au fil de la lecture.
+  let daily = db
     .selectFrom('cases')
     .select([
+      'organisation_id',
       'received_local_date',
       'kind',
       'channel',
       'audience',
       'target',
-      sql<number>`sum(case when ${answered} then 1 else 0 end)`.as('answered'),
+      // Répondus (unités) et, parmi eux, répondus dans le délai (multiples de PACK).
+      sql<number>`sum(case when ${answered} then case when answer_delay <= ${allowed} then ${sql.lit(PACK + 1)} else 1 end else 0 end)`.as(
+        'answered_met',
+      ),
       sql<number>`sum(case when ${answered} then answer_delay else 0 end)`.as('delay_sum'),
-      sql<number>`sum(case when ${answered} and answer_delay <= ${allowed} then 1 else 0 end)`.as('met'),
-      sql<number>`sum(case when ${open} and due_date < ${asOf} then 1 else 0 end)`.as('overdue'),
-      sql<number>`sum(case when ${open} and due_date >= ${asOf} then 1 else 0 end)`.as('pending'),
+      // Sans réponse à la date d'arrêté (le premier `when` écarte les répondus) : échus (unités), pas encore
+      // échus (multiples de PACK).
+      sql<number>`sum(case when ${answered} then 0 when due_date < ${asOf} then 1 when due_date >= ${asOf} then ${sql.lit(PACK)} else 0 end)`.as(
+        'overdue_pending',
+      ),
     ])
-    .where('organisation_id', '=', organisationId)
     .where('received_local_date', '>=', from)
     .where('received_local_date', '<=', to)
-    .where('kind', '!=', 'elected_official_appointment')
-    // Grouper dans l'ordre de l'index couvrant évite un tri : les jours sont repliés en mois ensuite.
-    .groupBy(['received_local_date', 'kind', 'channel', 'audience', 'target'])
-    .execute();
-  return rows.map((r) => ({
-    month: r.received_local_date.slice(0, 7),
-    kind: r.kind,
-    channel: r.channel,
-    audience: r.audience,
-    target: r.target,
-    answered: toNumber(r.answered),
-    delaySum: toNumber(r.delay_sum),
-    met: toNumber(r.met),
-    overdue: toNumber(r.overdue),
-    pending: toNumber(r.pending),
-  }));
+    .where('kind', '!=', 'elected_official_appointment');
+  if (typeof organisations === 'string') daily = daily.where('organisation_id', '=', organisations);
+  else if (organisations !== null) {
+    if (organisations.length === 0) return [];
+    daily = daily.where('organisation_id', 'in', [...organisations]);
+  }
+  daily = daily.groupBy(['organisation_id', 'received_local_date', 'kind', 'channel', 'audience', 'target']);
+  // Une organisation : les jours (quelques milliers de groupes) sont repliés en mois ici. Plusieurs : la
+  // base replie elle-même les jours en mois (un groupe par jour et par organisation ferait ~30 fois plus
+  // de lignes à rapatrier) ; mesuré sur 10 M dossiers (PostgreSQL), deux fois plus rapide qu'un GROUP BY
+  // direct par mois, qui trie toutes les lignes.
+  const rows =
+    typeof organisations === 'string'
+      ? await daily.execute()
+      : await db
+          .selectFrom(daily.as('d'))
+          .select([
+            'd.organisation_id',
+            sql<string>`substr(d.received_local_date, 1, 7)`.as('received_local_date'),
+            'd.kind',
+            'd.channel',
+            'd.audience',
+            'd.target',
+            sql<number>`sum(d.answered_met)`.as('answered_met'),
+            sql<number>`sum(d.delay_sum)`.as('delay_sum'),
+            sql<number>`sum(d.overdue_pending)`.as('overdue_pending'),
+          ])
+          .groupBy([
+            'd.organisation_id',
+            sql`substr(d.received_local_date, 1, 7)`,
+            'd.kind',
+            'd.channel',
+            'd.audience',
+            'd.target',
+          ])
+          .execute();
+  // Repli des jours en mois (déjà fait par la base pour plusieurs organisations) : les calculs qui suivent
+  // parcourent ces groupes pour chaque indicateur et chaque période, autant qu'ils soient trente fois moins.
+  const groups = new Map<string, CaseGroupRow>();
+  for (const r of rows) {
+    const month = r.received_local_date.slice(0, 7);
+    const key = `${r.organisation_id}|${month}|${r.kind}|${r.channel}|${r.audience}|${r.target ?? ''}`;
+    const answeredMet = toNumber(r.answered_met);
+    const overduePending = toNumber(r.overdue_pending);
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        organisationId: r.organisation_id,
+        month,
+        kind: r.kind,
+        channel: r.channel,
+        audience: r.audience,
+        target: r.target,
+        answered: 0,
+        delaySum: 0,
+        met: 0,
+        overdue: 0,
+        pending: 0,
+      };
+      groups.set(key, group);
+    }
+    group.answered += answeredMet % PACK;
+    group.met += Math.floor(answeredMet / PACK);
+    group.delaySum += toNumber(r.delay_sum);
+    group.overdue += overduePending % PACK;
+    group.pending += Math.floor(overduePending / PACK);
+  }
+  return [...groups.values()];
+}
+
+/** Demandes de rendez-vous d'élus reçues entre deux dates, de plusieurs organisations (ou de toutes). */
+export async function appointmentFactsBetween(db: Executor, organisations: OrganisationScope, from: string, to: string) {
+  let query = db
+    .selectFrom('cases')
+    .select(['organisation_id', ...FACT_COLUMNS])
+    .where('kind', '=', 'elected_official_appointment')
+    .where('received_local_date', '>=', from)
+    .where('received_local_date', '<=', to);
+  if (typeof organisations === 'string') query = query.where('organisation_id', '=', organisations);
+  else if (organisations !== null) {
+    if (organisations.length === 0) return [];
+    query = query.where('organisation_id', 'in', [...organisations]);
+  }
+  return query.execute();
 }
 
 /** Délais des réponses dont l'intervalle contient `date` (un jour de fermeture ajouté ou retiré). */

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import type { Executor } from '../../db/types.ts';
@@ -6,7 +6,7 @@ import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
-import { type Actor, recordAudit, recordAudits } from '../audit/audit.service.ts';
+import { type Actor, type AuditInput, recordAudit, recordAudits } from '../audit/audit.service.ts';
 import { localDateOf, organisationCalendar, type ResolvedCalendar } from '../calendar/calendar.service.ts';
 import { mailboxForCase, queueReorientationNotice } from '../mail/correspondence.service.ts';
 import { listPerimeter, listServices } from '../organisations/organisation.repository.ts';
@@ -34,6 +34,7 @@ import {
   updateCase,
 } from './case.repository.ts';
 import { answerSchema, appointmentSchema, newCaseSchema, reassignSchema, reclassifySchema } from './case.schemas.ts';
+import type { CaseEventTable } from './case.table.ts';
 import { caseEvent } from './case-event.ts';
 import { dueDatesFor } from './deadline-rules.ts';
 import { monthsOf, type Period, parsePeriod } from './period.ts';
@@ -178,6 +179,15 @@ function draftFrom(ctx: AppContext, prepared: CaseCreationContext, data: z.infer
   };
 }
 
+/** Les règles de la saisie sur une saisie déjà validée par `newCaseSchema` (la relève la valide hors du fil principal). */
+export function draftValidatedCase(
+  ctx: AppContext,
+  prepared: CaseCreationContext,
+  data: z.infer<typeof newCaseSchema>,
+): CaseDraft {
+  return draftFrom(ctx, prepared, data);
+}
+
 /** Valide une saisie de dossier (erreurs par champ) sans rien écrire. */
 export function draftCase(ctx: AppContext, prepared: CaseCreationContext, input: unknown): CaseDraft {
   return draftFrom(ctx, prepared, validate(newCaseSchema, input));
@@ -197,8 +207,40 @@ async function freeReferences(trx: Executor, organisationId: string, year: numbe
 }
 
 /**
+ * L'événement « reçu » de l'historique et l'audit de création d'un dossier. `insertNewCases` les écrit ;
+ * un appelant qui a davantage à dire (la relève : le courriel, l'accusé) les complète et les écrit lui-même.
+ */
+export function creationRecords(row: CaseRow, actor: Actor): { event: Insertable<CaseEventTable>; audit: AuditInput } {
+  return {
+    event: caseEvent(
+      row.id,
+      'received',
+      actor,
+      `${KIND_LABELS[row.kind]} reçue par ${CHANNEL_LABELS[row.channel].toLowerCase()} le ${row.received_local_date}${row.due_date ? `, échéance le ${row.due_date}` : ''}`,
+      row.created_at,
+    ),
+    audit: {
+      organisationId: row.organisation_id,
+      actor,
+      action: 'case.created',
+      entityType: 'case',
+      entityId: row.id,
+      summary: `Dossier ${row.reference} enregistré`,
+      after: {
+        reference: row.reference,
+        kind: row.kind,
+        channel: row.channel,
+        receivedLocalDate: row.received_local_date,
+        dueDate: row.due_date,
+      },
+    },
+  };
+}
+
+/**
  * Écrit des dossiers préparés par `draftCase` dans la transaction de l'appelant : références, dossiers,
- * thèmes, événement « reçu » et audit, chaque sorte en une écriture groupée. Rend les lignes dans l'ordre.
+ * thèmes, et (sauf `records: false`, l'appelant les écrivant alors) événement « reçu » et audit, chaque
+ * sorte en une écriture groupée. Rend les lignes dans l'ordre.
  */
 export async function insertNewCases(
   trx: Transaction<Database>,
@@ -206,6 +248,7 @@ export async function insertNewCases(
   prepared: CaseCreationContext,
   drafts: CaseDraft[],
   actor: Actor,
+  options: { records?: boolean } = {},
 ): Promise<CaseRow[]> {
   const organisationId = prepared.organisationId;
   const byYear = new Map<number, number[]>();
@@ -226,37 +269,18 @@ export async function insertNewCases(
     trx,
     drafts.flatMap((draft) => draft.themeIds.map((theme_id) => ({ case_id: draft.row.id, theme_id }))),
   );
-  await insertCaseEvents(
-    trx,
-    rows.map((row) =>
-      caseEvent(
-        row.id,
-        'received',
-        actor,
-        `${KIND_LABELS[row.kind]} reçue par ${CHANNEL_LABELS[row.channel].toLowerCase()} le ${row.received_local_date}${row.due_date ? `, échéance le ${row.due_date}` : ''}`,
-        row.created_at,
-      ),
-    ),
-  );
-  await recordAudits(
-    trx,
-    ctx.clock,
-    rows.map((row) => ({
-      organisationId,
-      actor,
-      action: 'case.created',
-      entityType: 'case',
-      entityId: row.id,
-      summary: `Dossier ${row.reference} enregistré`,
-      after: {
-        reference: row.reference,
-        kind: row.kind,
-        channel: row.channel,
-        receivedLocalDate: row.received_local_date,
-        dueDate: row.due_date,
-      },
-    })),
-  );
+  if (options.records !== false) {
+    const records = rows.map((row) => creationRecords(row, actor));
+    await insertCaseEvents(
+      trx,
+      records.map((r) => r.event),
+    );
+    await recordAudits(
+      trx,
+      ctx.clock,
+      records.map((r) => r.audit),
+    );
+  }
   return rows;
 }
 

@@ -12,7 +12,8 @@ export async function insertInboundMessages(db: Executor, rows: Insertable<Inbou
 
 /**
  * Les messages d'un lot déjà relevés : même UID dans le même UIDVALIDITY, ou même Message-ID dans la
- * boîte (un UIDVALIDITY qui change renumérote les messages sans qu'ils soient nouveaux).
+ * boîte (un UIDVALIDITY qui change renumérote les messages sans qu'ils soient nouveaux). Deux lectures,
+ * chacune par son index unique : réunies par un OU, SQLite parcourait toute la boîte à chaque lot.
  */
 export async function findSeenMessages(
   db: Executor,
@@ -21,18 +22,27 @@ export async function findSeenMessages(
   uids: number[],
   messageIds: string[],
 ): Promise<{ uid: number; uid_validity: string; message_id: string }[]> {
-  if (uids.length === 0 && messageIds.length === 0) return [];
-  return db
-    .selectFrom('inbound_messages')
-    .select(['uid', 'uid_validity', 'message_id'])
-    .where('mailbox_id', '=', mailboxId)
-    .where((eb) =>
-      eb.or([
-        ...(uids.length > 0 ? [eb.and([eb('uid_validity', '=', uidValidity), eb('uid', 'in', uids)])] : []),
-        ...(messageIds.length > 0 ? [eb('message_id', 'in', messageIds)] : []),
-      ]),
-    )
-    .execute();
+  const found = new Map<string, { uid: number; uid_validity: string; message_id: string }>();
+  for (let i = 0; i < uids.length; i += 500) {
+    const rows = await db
+      .selectFrom('inbound_messages')
+      .select(['uid', 'uid_validity', 'message_id'])
+      .where('mailbox_id', '=', mailboxId)
+      .where('uid_validity', '=', uidValidity)
+      .where('uid', 'in', uids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(`${row.uid_validity}\u0000${row.uid}`, row);
+  }
+  for (let i = 0; i < messageIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('inbound_messages')
+      .select(['uid', 'uid_validity', 'message_id'])
+      .where('mailbox_id', '=', mailboxId)
+      .where('message_id', 'in', messageIds.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(`${row.uid_validity}\u0000${row.uid}`, row);
+  }
+  return [...found.values()];
 }
 
 /** Dossiers cités par Message-ID : messages relevés du dossier ou courriels envoyés pour lui. */

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import {
+  type HeaderLine,
+  type MailAttachment,
+  type MailFacts,
+  readSimpleMessage,
+  type StructuredValue,
+} from './simple-message.ts';
 import { parseMessageIds } from './threading.ts';
 
 /**
@@ -173,8 +180,8 @@ function tidyText(text: string): string {
     .trim();
 }
 
-function unfoldHeaders(parsed: ParsedMail): [string, string][] {
-  return parsed.headerLines
+function unfoldHeaders(lines: readonly HeaderLine[]): [string, string][] {
+  return lines
     .filter((l) => l.key !== '')
     .map((l) => {
       const line = l.line.replace(/\r?\n[ \t]+/g, ' ');
@@ -183,7 +190,7 @@ function unfoldHeaders(parsed: ParsedMail): [string, string][] {
     });
 }
 
-function structuredHeader(parsed: ParsedMail, name: string): { value: string; params: Record<string, string> } | null {
+function structuredHeader(parsed: ParsedMail, name: string): StructuredValue | null {
   const header = parsed.headers.get(name);
   if (header && typeof header === 'object' && 'value' in header && 'params' in header && typeof header.value === 'string')
     return { value: header.value, params: header.params as Record<string, string> };
@@ -191,11 +198,11 @@ function structuredHeader(parsed: ParsedMail, name: string): { value: string; pa
 }
 
 /** Problème de structure qui rend le message illisible, ou null. */
-function structureProblem(source: Buffer, parsed: ParsedMail): string | null {
-  if (!parsed.headerLines.some((l) => MESSAGE_HEADERS.has(l.key))) {
+function structureProblem(source: Buffer, facts: MailFacts): string | null {
+  if (!facts.headerLines.some((l) => MESSAGE_HEADERS.has(l.key))) {
     return 'Message illisible : aucun en-tête de message reconnu (From, Subject, Date…).';
   }
-  const type = structuredHeader(parsed, 'content-type');
+  const type = facts.contentType;
   if (type?.value.toLowerCase().startsWith('multipart/')) {
     const boundary = type.params.boundary;
     if (!boundary) return `Structure MIME illisible : message ${type.value} sans délimiteur (boundary).`;
@@ -205,7 +212,7 @@ function structureProblem(source: Buffer, parsed: ParsedMail): string | null {
   return null;
 }
 
-function attachmentName(a: Attachment, index: number): string {
+function attachmentName(a: MailAttachment, index: number): string {
   if (a.filename) return a.filename;
   const extension = a.contentType
     .split('/')[1]
@@ -214,20 +221,45 @@ function attachmentName(a: Attachment, index: number): string {
   return `piece-jointe-${index + 1}${extension ? `.${extension}` : ''}`;
 }
 
-export async function readInboundMessage(source: Buffer): Promise<InboundMessage> {
+/** Les faits qu'a lus mailparser, sous la forme de la lecture directe. */
+function factsOf(parsed: ParsedMail): MailFacts {
+  return {
+    headerLines: parsed.headerLines,
+    messageId: parsed.messageId,
+    inReplyTo: parsed.inReplyTo,
+    references: parsed.references,
+    subject: parsed.subject,
+    from: parsed.from?.value.map((v) => ({ name: v.name, address: v.address ?? '' })),
+    contentType: structuredHeader(parsed, 'content-type'),
+    text: parsed.text,
+    html: typeof parsed.html === 'string' ? parsed.html : undefined,
+    attachments: parsed.attachments.map((a) => ({ contentType: a.contentType, filename: a.filename, content: a.content })),
+  };
+}
+
+async function parseWithMailparser(source: Buffer, notes: string[]): Promise<MailFacts> {
+  const parsed = await simpleParser(source, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+    skipTextLinks: true,
+    keepCidLinks: true,
+    keepDeliveryStatus: true,
+    checksumAlgo: false,
+    Iconv: lenientDecoder(notes),
+  });
+  return factsOf(parsed);
+}
+
+/**
+ * Lit un message : directement quand il a une forme simple (`simple-message.ts`, même résultat que
+ * mailparser), sinon par mailparser. `mailparserOnly` sert à comparer les deux lectures.
+ */
+export async function readInboundMessage(source: Buffer, options: { mailparserOnly?: boolean } = {}): Promise<InboundMessage> {
   const notes: string[] = [];
-  let parsed: ParsedMail;
+  let facts: MailFacts;
   try {
-    parsed = await simpleParser(source, {
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipImageLinks: true,
-      skipTextLinks: true,
-      keepCidLinks: true,
-      keepDeliveryStatus: true,
-      checksumAlgo: false,
-      Iconv: lenientDecoder(notes),
-    });
+    facts = (!options.mailparserOnly && readSimpleMessage(source)) || (await parseWithMailparser(source, notes));
   } catch (error) {
     return {
       messageId: fingerprint(source),
@@ -247,39 +279,39 @@ export async function readInboundMessage(source: Buffer): Promise<InboundMessage
       notes,
     };
   }
-  const headerMessageId = normaliseMessageId(parsed.messageId);
-  const sender = parsed.from?.value.find((v) => v.address);
+  const headerMessageId = normaliseMessageId(facts.messageId);
+  const sender = facts.from?.find((v) => v.address);
   const from = sender?.address ? { address: sender.address.trim().toLowerCase(), name: sender.name.trim() || null } : null;
-  const structured = structuredHeader(parsed, 'content-type');
+  const structured = facts.contentType;
   let text = '';
   let textSource: InboundMessage['textSource'] = 'none';
-  if (parsed.text?.trim()) {
-    text = tidyText(parsed.text);
+  if (facts.text?.trim()) {
+    text = tidyText(facts.text);
     textSource = 'text';
-  } else if (typeof parsed.html === 'string' && parsed.html.trim()) {
-    text = htmlToText(parsed.html);
+  } else if (facts.html?.trim()) {
+    text = htmlToText(facts.html);
     textSource = 'html';
   }
-  const reportParts = parsed.attachments.filter((a) => REPORT_PART_TYPES.has(a.contentType.toLowerCase()));
-  const reportText = [...reportParts.map((a) => a.content.toString('utf8')), parsed.text ?? ''].join('\n');
-  const attachments = parsed.attachments
+  const reportParts = facts.attachments.filter((a) => REPORT_PART_TYPES.has(a.contentType.toLowerCase()));
+  const reportText = [...reportParts.map((a) => a.content.toString('utf8')), facts.text ?? ''].join('\n');
+  const attachments = facts.attachments
     .filter((a) => !REPORT_PART_TYPES.has(a.contentType.toLowerCase()))
     .map((a, index) => ({ filename: attachmentName(a, index), contentType: a.contentType, bytes: a.content }));
   return {
     messageId: headerMessageId ?? fingerprint(source),
     headerMessageId: headerMessageId?.startsWith('<') ? headerMessageId : null,
     from,
-    subject: parsed.subject?.trim() || null,
+    subject: facts.subject?.trim() || null,
     text,
     textSource,
-    inReplyTo: parseMessageIds(parsed.inReplyTo),
-    references: parseMessageIds(parsed.references),
-    headers: unfoldHeaders(parsed),
+    inReplyTo: parseMessageIds(facts.inReplyTo),
+    references: parseMessageIds(facts.references),
+    headers: unfoldHeaders(facts.headerLines),
     contentType: structured?.value.toLowerCase() ?? 'text/plain',
     reportType: structured?.params['report-type'] ?? null,
     reportText,
     attachments,
-    mimeProblem: structureProblem(source, parsed),
+    mimeProblem: structureProblem(source, facts),
     notes: [...new Set(notes)],
   };
 }

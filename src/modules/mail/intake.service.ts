@@ -1,10 +1,7 @@
-import { ImapFlow } from 'imapflow';
 import type { Transaction } from 'kysely';
-import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import type { AppContext } from '../../shared/context.ts';
-import { isAppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newId, newOrderedId } from '../../shared/ids.ts';
 import { formatBytes } from '../../ui/format.ts';
 import { type Actor, type AuditInput, recordAudit, recordAudits } from '../audit/audit.service.ts';
 import {
@@ -19,7 +16,8 @@ import {
 import {
   type CaseCreationContext,
   type CaseDraft,
-  draftCase,
+  creationRecords,
+  draftValidatedCase,
   insertNewCases,
   prepareCaseCreation,
 } from '../cases/case.service.ts';
@@ -32,6 +30,7 @@ import {
   composeAcknowledgment,
   prepareAcknowledgments,
 } from './correspondence.service.ts';
+import { MailboxReader } from './imap-reader.ts';
 import {
   advanceMailboxCursor,
   casesByMessageIds,
@@ -41,15 +40,16 @@ import {
   recordPollOutcome,
   resetMailboxCursor,
 } from './inbound-message.repository.ts';
-import { type InboundAttachment, type InboundMessage, readInboundMessage } from './inbound-message.ts';
+import type { InboundAttachment } from './inbound-message.ts';
+import { failureDetail, lotsOf, MAX_SUBJECT, type Requester, type TriagedMessage, truncate } from './intake-triage.ts';
 import type { InboundOutcome } from './mail.table.ts';
 import { findMailboxById, type MailboxRow } from './mailbox.repository.ts';
 import { MissingMailboxSecret, mailboxCredentials } from './mailbox-credentials.ts';
-import { classifyMessage, type Verdict } from './message-classifier.ts';
+import type { Verdict } from './message-classifier.ts';
 import { enqueueOutgoingMails, type OutgoingMailInput } from './outbox.service.ts';
 import { updateOutgoingMail } from './outgoing-mail.repository.ts';
 import type { MailTemplateRow } from './template.repository.ts';
-import { pickThread, replyReferences, threadHints } from './threading.ts';
+import { pickThread, replyReferences } from './threading.ts';
 
 /**
  * Relève IMAP d'une boîte fonctionnelle : chaque nouveau message devient un dossier (ou rejoint le
@@ -78,22 +78,9 @@ const FETCH_BYTES = 32 * 1024 * 1024;
  */
 const LOT_MESSAGES = 200;
 const LOT_BYTES = 8 * 1024 * 1024;
-const MAX_SUBJECT = 300;
-const MAX_BODY = 20_000;
-const MAX_NAME = 200;
-
-const emailAddress = z.email();
 
 function intakeActor(mailbox: MailboxRow): Actor {
   return { userId: null, label: `Relève de ${mailbox.address}` };
-}
-
-function truncate(text: string, max: number): { value: string; truncated: boolean } {
-  // Pas plus d'unités UTF-16 que la borne : pas plus de caractères non plus, rien à découper.
-  if (text.length <= max) return { value: text, truncated: false };
-  const chars = [...text];
-  if (chars.length <= max) return { value: text, truncated: false };
-  return { value: `${chars.slice(0, max - 1).join('')}…`, truncated: true };
 }
 
 /** La panne en français, pour la boîte (`last_error`) et le rapport. */
@@ -147,7 +134,7 @@ export async function pollMailbox(
   options: { maxMessages?: number } = {},
 ): Promise<PollReport> {
   const report: PollReport = { fetched: 0, created: 0, threaded: 0, ignored: 0, flagged: 0, rejected: 0 };
-  let client: ImapFlow | undefined;
+  let reader: MailboxReader | undefined;
   let current = mailbox;
   try {
     // Le curseur a pu avancer depuis la lecture de l'appelant (autre passage, relève interrompue).
@@ -155,31 +142,20 @@ export async function pollMailbox(
     if (!current.imap_host || !current.imap_port || !current.imap_user)
       throw new IntakeConfigurationError('Relève IMAP : serveur, port ou identifiant non configuré.');
     const { imapPassword } = mailboxCredentials(ctx.config, current);
-    client = new ImapFlow({
+    reader = await MailboxReader.open({
       host: current.imap_host,
       port: current.imap_port,
       secure: current.imap_tls === 1,
-      auth: { user: current.imap_user, pass: imapPassword ?? '' },
-      logger: false,
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 120_000,
-      disableAutoIdle: true,
+      user: current.imap_user,
+      password: imapPassword ?? '',
+      folder: current.imap_folder,
     });
-    // Une panne réseau arrive aussi en événement : sans écouteur, elle arrêterait le processus.
-    client.on('error', () => undefined);
-    await client.connect();
-    const lock = await client.getMailboxLock(current.imap_folder);
-    try {
-      await drain(ctx, client, current, report, options.maxMessages);
-    } finally {
-      lock.release();
-    }
-    await client.logout().catch(() => undefined);
+    await drain(ctx, reader, current, report, options.maxMessages);
+    await reader.close({ logout: true });
     await recordPollOutcome(ctx.db, current.id, { polledAt: ctx.clock.now().toISOString(), error: null });
   } catch (error) {
     report.error = error instanceof IntakeConfigurationError ? error.message : describeIntakeFailure(error, current);
-    client?.close();
+    await reader?.close({ logout: false });
     await recordPollOutcome(ctx.db, current.id, { error: report.error, errorAt: ctx.clock.now().toISOString() }).catch(
       () => undefined,
     );
@@ -187,34 +163,9 @@ export async function pollMailbox(
   return report;
 }
 
-interface Listed {
-  uid: number;
-  size: number;
-}
-
-/** Découpe en lots bornés en nombre et en octets (un message plus gros que la borne fait un lot à lui seul). */
-function lotsOf<T>(items: T[], maxCount: number, maxBytes: number, sizeOf: (item: T) => number): T[][] {
-  const lots: T[][] = [];
-  let lot: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = sizeOf(item);
-    if (lot.length > 0 && (lot.length >= maxCount || bytes + size > maxBytes)) {
-      lots.push(lot);
-      lot = [];
-      bytes = 0;
-    }
-    lot.push(item);
-    bytes += size;
-  }
-  if (lot.length > 0) lots.push(lot);
-  return lots;
-}
-
-async function drain(ctx: AppContext, client: ImapFlow, mailbox: MailboxRow, report: PollReport, maxMessages?: number) {
-  const box = client.mailbox;
-  if (!box) throw new Error(`dossier « ${mailbox.imap_folder} » non sélectionné`);
-  const uidValidity = String(box.uidValidity);
+async function drain(ctx: AppContext, reader: MailboxReader, mailbox: MailboxRow, report: PollReport, maxMessages?: number) {
+  const box = reader.folder;
+  const uidValidity = box.uidValidity;
   let cursor = mailbox.last_uid;
   if (mailbox.uid_validity !== uidValidity) {
     // Dossier recréé ou renuméroté : on relit tout, les Message-ID déjà vus seront sautés.
@@ -236,53 +187,25 @@ async function drain(ctx: AppContext, client: ImapFlow, mailbox: MailboxRow, rep
   }
   if (box.exists === 0 || box.uidNext <= cursor + 1) return;
 
-  // « N:* » rend toujours le dernier message, même d'UID inférieur à N : on filtre.
-  const listed = (await client.fetchAll(`${cursor + 1}:*`, { uid: true, size: true }, { uid: true }))
-    .filter((m) => m.uid > cursor)
-    .map((m) => ({ uid: m.uid, size: m.size ?? 0 }))
-    .sort((a, b) => a.uid - b.uid);
-  const wanted = maxMessages !== undefined && maxMessages >= 0 ? listed.slice(0, maxMessages) : listed;
-  const batches = lotsOf(wanted, FETCH_MESSAGES, FETCH_BYTES, (m) => m.size);
-  const fetchBatch = (batch: Listed[]) =>
-    client.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true, internalDate: true }, { uid: true });
-
-  const load = async (batch: Listed[]): Promise<Item[]> => {
-    const fetched = (await fetchBatch(batch)).filter((m) => m.uid > cursor).sort((a, b) => a.uid - b.uid);
-    // Analyses entrelacées : les attentes internes de mailparser laissent la main aux autres messages.
-    return Promise.all(
-      fetched.map(async (m): Promise<Item> => {
-        const source = m.source ?? Buffer.alloc(0);
-        const internal = m.internalDate ? new Date(m.internalDate) : null;
-        return {
-          uid: m.uid,
-          size: source.length,
-          receivedAt: internal && !Number.isNaN(internal.getTime()) ? internal.toISOString() : ctx.clock.now().toISOString(),
-          message: await readInboundMessage(source),
-        };
-      }),
-    );
-  };
-
   const seenThisPass = new Set<string>();
-  // Le lot suivant est lu et analysé pendant l'écriture du lot courant (aucune autre commande IMAP entre-temps).
-  let next = batches[0] ? load(batches[0]) : null;
-  for (let i = 0; i < batches.length && next; i++) {
-    const items = await next;
-    const following = batches[i + 1];
-    next = following ? load(following) : null;
-    next?.catch(() => undefined);
+  const contexts: LotContexts = {};
+  // Le fil de lecture lit et analyse le lot suivant pendant l'écriture du lot courant.
+  const batches = reader.batches({
+    cursor,
+    maxMessages: maxMessages !== undefined && maxMessages >= 0 ? maxMessages : undefined,
+    batchMessages: FETCH_MESSAGES,
+    batchBytes: FETCH_BYTES,
+    mailbox: { address: mailbox.address, serviceId: mailbox.service_id },
+    now: ctx.clock.now().toISOString(),
+  });
+  for await (const items of batches) {
     for (const lot of lotsOf(items, LOT_MESSAGES, LOT_BYTES, (item) => item.size)) {
-      await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass);
+      await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass, contexts);
     }
   }
 }
 
-interface Item {
-  uid: number;
-  size: number;
-  receivedAt: string;
-  message: InboundMessage;
-}
+type Item = TriagedMessage;
 
 type Outcome = InboundOutcome | 'skipped';
 
@@ -299,6 +222,7 @@ async function processLot(
   lot: Item[],
   report: PollReport,
   seenThisPass: Set<string>,
+  contexts: LotContexts,
 ) {
   const last = lot.at(-1);
   if (!last) return;
@@ -307,7 +231,7 @@ async function processLot(
     mailbox.id,
     uidValidity,
     lot.map((item) => item.uid),
-    lot.map((item) => item.message.messageId),
+    lot.map((item) => item.messageId),
   );
   const seenUids = new Set(seen.filter((s) => s.uid_validity === uidValidity).map((s) => s.uid));
   for (const s of seen) seenThisPass.add(s.message_id);
@@ -316,7 +240,7 @@ async function processLot(
   const inLot = new Set<string>();
   for (const item of lot) {
     report.fetched++;
-    const id = item.message.messageId;
+    const id = item.messageId;
     if (seenUids.has(item.uid) || seenThisPass.has(id) || inLot.has(id)) continue;
     inLot.add(id);
     fresh.push(item);
@@ -327,8 +251,11 @@ async function processLot(
   }
   let outcomes: Outcome[];
   try {
-    outcomes = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, fresh, last.uid));
+    outcomes = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, fresh, last.uid, contexts));
   } catch {
+    // Ce qui a été lu (ou créé : modèles de départ) dans la transaction annulée n'est plus sûr.
+    contexts.cases = undefined;
+    contexts.acknowledgments = undefined;
     outcomes = [];
     for (const item of fresh) outcomes.push(await processAlone(ctx, mailbox, uidValidity, item));
     await advanceMailboxCursor(ctx.db, mailbox.id, uidValidity, last.uid);
@@ -347,11 +274,11 @@ async function processLot(
  */
 async function processAlone(ctx: AppContext, mailbox: MailboxRow, uidValidity: string, item: Item): Promise<Outcome> {
   try {
-    const [outcome] = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, [item], item.uid));
+    const [outcome] = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, [item], item.uid, {}));
     return outcome ?? 'skipped';
   } catch (error) {
     // Un autre passage concurrent a pu enregistrer ce message entre-temps : rien à refaire.
-    const again = await findSeenMessages(ctx.db, mailbox.id, uidValidity, [item.uid], [item.message.messageId]);
+    const again = await findSeenMessages(ctx.db, mailbox.id, uidValidity, [item.uid], [item.messageId]);
     if (again.length > 0) return 'skipped';
     const now = ctx.clock.now().toISOString();
     const writes = new LotWrites(ctx, mailbox, uidValidity, now);
@@ -364,11 +291,6 @@ async function processAlone(ctx: AppContext, mailbox: MailboxRow, uidValidity: s
   }
 }
 
-function failureDetail(error: unknown): string {
-  if (isAppError(error)) return [error.message, ...Object.values(error.fields)].join(' ');
-  return error instanceof Error ? error.message : String(error);
-}
-
 function inboundRow(
   mailbox: MailboxRow,
   uidValidity: string,
@@ -379,14 +301,14 @@ function inboundRow(
   now: string,
 ) {
   return {
-    id: newId(),
+    id: newOrderedId(),
     organisation_id: mailbox.organisation_id,
     mailbox_id: mailbox.id,
     uid_validity: uidValidity,
     uid: item.uid,
-    message_id: item.message.messageId,
-    from_address: item.message.from?.address.slice(0, 320) ?? null,
-    subject: item.message.subject ? truncate(item.message.subject, MAX_SUBJECT).value : null,
+    message_id: item.messageId,
+    from_address: item.from?.address.slice(0, 320) ?? null,
+    subject: item.subject ? truncate(item.subject, MAX_SUBJECT).value : null,
     received_at: item.receivedAt,
     outcome,
     reason,
@@ -424,7 +346,7 @@ class LotWrites {
         entityType: 'mailbox',
         entityId: mailbox.id,
         summary: `Message rejeté dans ${mailbox.address} (UID ${item.uid}) : ${reason}`,
-        after: { uid: item.uid, uidValidity: this.#uidValidity, messageId: item.message.messageId },
+        after: { uid: item.uid, uidValidity: this.#uidValidity, messageId: item.messageId },
       });
   }
 
@@ -435,12 +357,21 @@ class LotWrites {
   }
 }
 
+/**
+ * Ce que la création des dossiers et des accusés lit de l'organisation, lu dans la transaction du
+ * premier lot qui en a besoin puis gardé pour le passage ; oublié si ce lot est annulé.
+ */
+interface LotContexts {
+  cases?: CaseCreationContext | undefined;
+  acknowledgments?: AcknowledgmentContext | undefined;
+}
+
 /** Un dossier à créer pour un message : sa saisie validée et ce que l'historique en dira. */
 interface PendingCase {
   item: Item;
   draft: CaseDraft;
   notes: string[];
-  requester: ReturnType<typeof requesterOf>;
+  requester: Requester;
 }
 
 /**
@@ -456,52 +387,73 @@ async function writeLot(
   uidValidity: string,
   items: Item[],
   lastUid: number,
+  contexts: LotContexts,
 ): Promise<Outcome[]> {
   const now = ctx.clock.now().toISOString();
   const actor = intakeActor(mailbox);
   const scoped: AppContext = { ...ctx, db: trx };
   const writes = new LotWrites(ctx, mailbox, uidValidity, now);
   const outcomes: Outcome[] = [];
-  let cases: CaseCreationContext | undefined;
-  let acknowledgments: AcknowledgmentContext | undefined;
   let pending: PendingCase[] = [];
 
   const flushCases = async () => {
+    const cases = contexts.cases;
     if (pending.length === 0 || !cases) return;
     const batch = pending;
     pending = [];
+    // L'événement « reçu » et l'audit de création sont écrits ici, complétés du courriel et de l'accusé.
     const rows = await insertNewCases(
       trx,
       ctx,
       cases,
       batch.map((p) => p.draft),
       actor,
+      { records: false },
     );
-    acknowledgments ??= await prepareAcknowledgments(trx, ctx, mailbox.organisation_id);
-    const mails: { caseRow: CaseRow; mail: OutgoingMailInput; fromAddress: string | null; template: MailTemplateRow }[] = [];
+    contexts.acknowledgments ??= await prepareAcknowledgments(trx, ctx, mailbox.organisation_id);
+    const acknowledgments = contexts.acknowledgments;
+    const audits: (AuditInput & { after: Record<string, unknown> })[] = [];
+    const mails: {
+      audit: (typeof audits)[number];
+      caseRow: CaseRow;
+      mail: OutgoingMailInput;
+      fromAddress: string | null;
+      template: MailTemplateRow;
+    }[] = [];
     for (const [index, caseRow] of rows.entries()) {
       const { item, notes, requester } = batch[index] as PendingCase;
-      const { message } = item;
       writes.inbound.push(inboundRow(mailbox, uidValidity, item, 'case_created', null, caseRow.id, now));
-      const { events: attachmentEvents, ...attachments } = await storeAttachments(
-        trx,
-        caseRow.id,
-        message.attachments,
-        actor,
-        now,
-      );
+      const { events: attachmentEvents, ...attachments } =
+        item.attachments.length > 0
+          ? await storeAttachments(trx, caseRow.id, item.attachments, actor, now, 0)
+          : { stored: [], refused: [], events: [] };
+      const creation = creationRecords(caseRow, actor);
+      // Reçu et relevé sont un seul fait : une ligne d'historique et une ligne d'audit par message.
       writes.events.push(
         caseEvent(
           caseRow.id,
           'mail_received',
           actor,
-          `Courriel relevé dans ${mailbox.address}${notes.length > 0 ? `. ${notes.join(' ')}` : ''}`,
+          `${creation.event.summary} ; courriel relevé dans ${mailbox.address}${notes.length > 0 ? `. ${notes.join(' ')}` : ''}`,
           now,
-          { messageId: message.messageId, uid: item.uid, uidValidity, from: message.from?.address ?? null },
+          { messageId: item.messageId, uid: item.uid, uidValidity, from: item.from?.address ?? null },
         ),
         ...attachmentEvents,
       );
-      if (!message.from)
+      const audit = {
+        ...creation.audit,
+        summary: `${creation.audit.summary} depuis un courriel relevé dans ${mailbox.address}`,
+        after: {
+          ...(creation.audit.after as Record<string, unknown>),
+          messageId: item.messageId,
+          uid: item.uid,
+          uidValidity,
+          ...attachments,
+          acknowledgment: null as { outgoingMailId: string; templateId: string } | null,
+        },
+      };
+      audits.push(audit);
+      if (!item.from)
         writes.events.push(
           caseEvent(
             caseRow.id,
@@ -515,21 +467,12 @@ async function writeLot(
         const composed = composeAcknowledgment(acknowledgments, {
           caseRow,
           mailbox,
-          inReplyTo: message.headerMessageId,
-          references: replyReferences(message.references, message.headerMessageId),
+          inReplyTo: item.headerMessageId,
+          references: replyReferences(item.references, item.headerMessageId),
         });
         if ('reason' in composed) writes.events.push(acknowledgmentNotSentEvent(caseRow, composed.reason, now));
-        else mails.push({ caseRow, ...composed });
+        else mails.push({ audit, caseRow, ...composed });
       }
-      writes.audits.push({
-        organisationId: mailbox.organisation_id,
-        actor,
-        action: 'mail.inbound_case',
-        entityType: 'case',
-        entityId: caseRow.id,
-        summary: `Courriel relevé dans ${mailbox.address} : dossier ${caseRow.reference}`,
-        after: { messageId: message.messageId, uid: item.uid, uidValidity, ...attachments },
-      });
     }
     const queued = await enqueueOutgoingMails(
       trx,
@@ -537,13 +480,14 @@ async function writeLot(
       mails.map((m) => ({ input: m.mail, fromAddress: m.fromAddress })),
     );
     for (const [index, result] of queued.entries()) {
-      const { caseRow, template } = mails[index] as (typeof mails)[number];
+      const { audit, caseRow, template } = mails[index] as (typeof mails)[number];
       // Clé d'unicité déjà prise : impossible pour un dossier neuf, rien à ajouter.
       if (!result.queued) continue;
-      const records = acknowledgmentQueuedRecords(caseRow, template, result, now);
-      writes.events.push(records.event);
-      writes.audits.push(records.audit);
+      writes.events.push(acknowledgmentQueuedRecords(caseRow, template, result, now).event);
+      audit.summary += ', accusé de réception mis en file';
+      audit.after.acknowledgment = { outgoingMailId: result.id, templateId: template.id };
     }
+    writes.audits.push(...audits);
   };
   const flush = async () => {
     await flushCases();
@@ -551,17 +495,7 @@ async function writeLot(
   };
 
   for (const item of items) {
-    const { message } = item;
-    const verdict = classifyMessage({
-      headers: message.headers,
-      fromAddress: message.from?.address ?? null,
-      subject: message.subject,
-      contentType: message.contentType,
-      reportType: message.reportType,
-      reportText: message.reportText,
-      mimeProblem: message.mimeProblem,
-      mailboxAddress: mailbox.address,
-    });
+    const { verdict, hints, intake } = item;
     if (verdict.outcome === 'rejected' || verdict.outcome === 'ignored') {
       writes.trace(item, verdict.outcome, verdict.reason);
       outcomes.push(verdict.outcome);
@@ -573,7 +507,6 @@ async function writeLot(
       outcomes.push('flagged');
       continue;
     }
-    const hints = threadHints({ inReplyTo: message.inReplyTo, references: message.references, subject: message.subject });
     if (hints.messageIds.length > 0 || hints.subjectReferences.length > 0) {
       await flush();
       const byMessageId = await casesByMessageIds(trx, mailbox.organisation_id, hints.messageIds);
@@ -588,19 +521,27 @@ async function writeLot(
         continue;
       }
     }
-    cases ??= await prepareCaseCreation(scoped, mailbox.organisation_id);
-    const { input, notes, requester } = caseInputOf(mailbox, message, item.receivedAt);
+    if (!intake?.ok) {
+      // Saisie refusée par les règles du registre : rien n'a été écrit pour ce message, il est rejeté
+      // avec la raison et le lot continue.
+      writes.trace(item, 'rejected', intake?.reason ?? 'Traitement impossible : message non trié');
+      outcomes.push('rejected');
+      continue;
+    }
+    contexts.cases ??= await prepareCaseCreation(scoped, mailbox.organisation_id);
     let draft: CaseDraft;
     try {
-      draft = draftCase(ctx, cases, input);
+      draft = draftValidatedCase(ctx, contexts.cases, intake.data);
     } catch (error) {
-      // Saisie refusée par les règles du registre (ou date hors du calendrier) : rien n'a été écrit pour
-      // ce message, il est rejeté avec la raison et le lot continue.
+      // Date hors du calendrier, service inconnu : même traitement.
       writes.trace(item, 'rejected', `Traitement impossible : ${failureDetail(error)}`.slice(0, 1000));
       outcomes.push('rejected');
       continue;
     }
-    pending.push({ item, draft, notes, requester });
+    // Identifiant ordonné (UUID v7) : les index sur le dossier (historique, messages, accusés) croissent à
+    // droite, au lieu de réécrire à chaque lot une page au hasard de chacun.
+    draft.row.id = newOrderedId();
+    pending.push({ item, draft, notes: intake.notes, requester: intake.requester });
     outcomes.push('case_created');
   }
   await flush();
@@ -676,10 +617,12 @@ async function storeAttachments(
   attachments: InboundAttachment[],
   actor: Actor,
   now: string,
+  /** Pièces déjà jointes au dossier, quand l'appelant le sait (dossier créé dans ce lot : aucune). */
+  existing?: number,
 ): Promise<AttachmentOutcome> {
   const result: AttachmentOutcome = { stored: [], refused: [], events: [] };
   if (attachments.length === 0) return result;
-  let count = await countAttachments(trx, caseId);
+  let count = existing ?? (await countAttachments(trx, caseId));
   const events = result.events;
   for (const attachment of attachments) {
     const filename = safeFilename(attachment.filename);
@@ -732,44 +675,6 @@ async function storeAttachments(
   return result;
 }
 
-function requesterOf(message: InboundMessage): { name: string | null; email: string | null; note: string | null } {
-  if (!message.from) return { name: null, email: null, note: null };
-  const name = message.from.name ? truncate(message.from.name, MAX_NAME).value : null;
-  const address = message.from.address;
-  if (address.length <= 200 && emailAddress.safeParse(address).success) return { name, email: address, note: null };
-  return {
-    name: name ?? address.slice(0, MAX_NAME),
-    email: null,
-    note: `Adresse de l’expéditeur illisible (« ${address.slice(0, 200)} ») : aucun accusé de réception possible.`,
-  };
-}
-
-/** La saisie du dossier tirée d'un message (objet et texte bornés), et les remarques pour son historique. */
-function caseInputOf(mailbox: MailboxRow, message: InboundMessage, receivedAt: string) {
-  const requester = requesterOf(message);
-  const subject = message.subject ? truncate(message.subject, MAX_SUBJECT) : null;
-  const body = message.text ? truncate(message.text, MAX_BODY) : null;
-  const notes = [...message.notes];
-  if (message.textSource === 'html')
-    notes.push('Texte tiré de la partie HTML du message, assainie (scripts et mise en forme retirés).');
-  if (body?.truncated)
-    notes.push(`Texte tronqué à ${MAX_BODY.toLocaleString('fr-FR')} caractères (message complet sur le serveur IMAP).`);
-  if (subject?.truncated) notes.push(`Objet tronqué à ${MAX_SUBJECT} caractères.`);
-  if (requester.note) notes.push(requester.note);
-  const input = {
-    kind: 'information_request',
-    channel: 'email',
-    audience: 'public',
-    serviceId: mailbox.service_id,
-    receivedAt,
-    requesterName: requester.name ?? undefined,
-    requesterEmail: requester.email ?? undefined,
-    subject: subject?.value,
-    body: body?.value,
-  };
-  return { input, notes, requester };
-}
-
 /** Réponse du demandeur (ou message citant le dossier) : événement `requester_reply` sur le dossier, sans accusé. */
 async function appendReply(
   trx: Transaction<Database>,
@@ -780,14 +685,12 @@ async function appendReply(
   caseRow: CaseRow,
   via: string,
 ) {
-  const { message } = item;
   const actor = intakeActor(mailbox);
   const now = ctx.clock.now().toISOString();
-  const text = message.text ? truncate(message.text, MAX_BODY).value : '';
   await insertInboundMessages(trx, [
     inboundRow(mailbox, uidValidity, item, 'threaded', `Rattaché au dossier ${caseRow.reference} (${via}).`, caseRow.id, now),
   ]);
-  const { events: attachmentEvents, ...attachments } = await storeAttachments(trx, caseRow.id, message.attachments, actor, now);
+  const { events: attachmentEvents, ...attachments } = await storeAttachments(trx, caseRow.id, item.attachments, actor, now);
   await insertCaseEvents(trx, [
     caseEvent(
       caseRow.id,
@@ -797,12 +700,12 @@ async function appendReply(
       'Nouveau courriel du demandeur, rattaché au dossier',
       now,
       {
-        messageId: message.messageId,
-        from: message.from?.address ?? null,
-        subject: message.subject,
-        text,
+        messageId: item.messageId,
+        from: item.from?.address ?? null,
+        subject: item.subject,
+        text: item.replyText,
         via,
-        notes: message.notes,
+        notes: item.notes,
       },
     ),
     ...attachmentEvents,
@@ -815,6 +718,6 @@ async function appendReply(
     entityType: 'case',
     entityId: caseRow.id,
     summary: `Courriel rattaché au dossier ${caseRow.reference}`,
-    after: { messageId: message.messageId, uid: item.uid, uidValidity, via, ...attachments },
+    after: { messageId: item.messageId, uid: item.uid, uidValidity, via, ...attachments },
   });
 }

@@ -175,9 +175,18 @@ const longDate = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'UTC',
 });
 
+const longDates = new Map<string, string>();
+
 /** Une date civile « AAAA-MM-JJ » en toutes lettres : « jeudi 2 avril 2026 », « mardi 1er décembre 2026 ». */
 export function formatLongDate(isoDate: string): string {
-  return longDate.format(new Date(`${isoDate}T00:00:00Z`)).replace(/ 1 /, ' 1er ');
+  // Mémorisée : chaque accusé d'une relève en écrit trois, presque toujours les mêmes jours.
+  let text = longDates.get(isoDate);
+  if (text === undefined) {
+    text = longDate.format(new Date(`${isoDate}T00:00:00Z`)).replace(/ 1 /, ' 1er ');
+    if (longDates.size >= 2_000) longDates.clear();
+    longDates.set(isoDate, text);
+  }
+  return text;
 }
 
 export interface SelectableTemplate {
