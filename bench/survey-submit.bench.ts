@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ import { seedSurvey } from '../test/helpers/survey-response-fixtures.ts';
  * connexions, BENCH_SECONDS s). Puis p99 de Vigie à la moitié de son propre pic, et le test kill -9 :
  * chaque identifiant acquitté avant un SIGKILL en pleine charge doit se retrouver après redémarrage.
  * Cibles : Vigie ≥ 1,0 × la route nue ; p99 < 25 ms à mi-pic ; 100 % des acquittés retrouvés.
+ * Le temps processeur de chaque serveur par requête acquittée (lu dans /proc, Linux) est affiché à côté du
+ * débit : sur une machine partagée, il varie moins que le débit.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -102,6 +104,26 @@ function startChild(flag: string, path: string): Promise<Child> {
     });
     child.once('exit', (code) => reject(new Error(`serveur ${flag} arrêté (code ${code})`)));
   });
+}
+
+/** Temps processeur (utilisateur + système) consommé par un processus, en ms ; absent hors Linux. */
+function cpuMs(child: ChildProcess): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Temps processeur du serveur par requête acquittée pendant `run`, en µs. */
+async function measured<T extends { ok: number }>(child: ChildProcess, run: () => Promise<T>): Promise<T & { cpuUs?: number }> {
+  const before = cpuMs(child);
+  const result = await run();
+  const after = cpuMs(child);
+  return before === undefined || after === undefined || result.ok === 0
+    ? result
+    : { ...result, cpuUs: (1000 * (after - before)) / result.ok };
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -228,8 +250,8 @@ async function main() {
     // Chauffe courte de chaque serveur (JIT), puis mesures dans le même passage.
     await load({ ...bareTarget }, 500);
     await load({ ...vigieTarget }, 500);
-    const bareRun = await load(bareTarget);
-    const vigieRun = await load(vigieTarget);
+    const bareRun = await measured(bare.child, () => load(bareTarget));
+    const vigieRun = await measured(vigie.child, () => load(vigieTarget));
     const halfRate = Math.max(1, Math.round(vigieRun.rps / 2));
     const half = await paced(vigieTarget, halfRate);
     const burst = await load(vigieTarget, halfRate);
@@ -242,15 +264,17 @@ async function main() {
     db.close();
 
     const fmt = (n: number) => Math.round(n).toLocaleString('fr-FR');
+    const cpu = (run: { cpuUs?: number }) =>
+      run.cpuUs === undefined ? '' : `, processeur du serveur ${fmt(run.cpuUs)} µs/requête`;
     const ratio = vigieRun.rps / bareRun.rps;
     console.log(
       `Enquêtes, soumissions publiques : ${CONNECTIONS} connexions, ${SECONDS} s par mesure, SQLite fichier WAL synchronous=FULL`,
     );
     console.log(
-      `  route nue (un INSERT durable par requête) : ${fmt(bareRun.rps)} req/s, p50 ${bareRun.p50} ms, p99 ${bareRun.p99} ms (${fmt(bareRun.ok)} acquittées, ${bareRun.failed} échecs)`,
+      `  route nue (un INSERT durable par requête) : ${fmt(bareRun.rps)} req/s, p50 ${bareRun.p50} ms, p99 ${bareRun.p99} ms (${fmt(bareRun.ok)} acquittées, ${bareRun.failed} échecs${cpu(bareRun)})`,
     );
     console.log(
-      `  Vigie POST /enquete/:token (CSRF, limite, contrôles, idempotence, signalement, écriture groupée) : ${fmt(vigieRun.rps)} req/s, p50 ${vigieRun.p50} ms, p99 ${vigieRun.p99} ms (${fmt(vigieRun.ok)} acquittées, ${vigieRun.failed} échecs)`,
+      `  Vigie POST /enquete/:token (CSRF, limite, contrôles, idempotence, signalement, écriture groupée) : ${fmt(vigieRun.rps)} req/s, p50 ${vigieRun.p50} ms, p99 ${vigieRun.p99} ms (${fmt(vigieRun.ok)} acquittées, ${vigieRun.failed} échecs${cpu(vigieRun)})`,
     );
     console.log(`  ratio Vigie / route nue : ${ratio.toFixed(2)} × (cible ≥ 1,0 : ${ratio >= 1 ? 'atteinte' : 'NON atteinte'})`);
     console.log(

@@ -111,5 +111,35 @@ for (const engine of testEngines()) {
       assert.equal(await visible('c-2'), false);
       assert.equal(committer.stats.replays, 1);
     });
+
+    it('lignes confiées au lot : un INSERT par clé et par lot, dans l’ordre des clés, rejeu une par une en cas d’échec', async () => {
+      const committer = new GroupCommit(db, { maxBatch: 50 });
+      const flushes: string[] = [];
+      const flush = (key: string) => async (trx: Kysely<TestDb>, rows: { id: string; n: number }[]) => {
+        flushes.push(`${key}:${rows.length}`);
+        await trx.insertInto('group_commit_probe').values(rows).execute();
+      };
+      const append = (id: string, n = 1) =>
+        committer.submit(async (_trx, batch) => {
+          batch.append('premiere', [{ id, n }], flush('premiere'));
+          batch.append('seconde', [{ id: `${id}-bis`, n }], flush('seconde'));
+          return id;
+        });
+      assert.deepEqual(await Promise.all(['d-1', 'd-2', 'd-3'].map((id) => append(id))), ['d-1', 'd-2', 'd-3']);
+      assert.deepEqual(flushes, ['premiere:3', 'seconde:3']);
+      for (const id of ['d-1', 'd-2', 'd-3', 'd-1-bis', 'd-3-bis']) assert.ok(await visible(id), id);
+
+      // Une ligne refusée par la base : le lot est rejoué écriture par écriture, seule la fautive échoue.
+      flushes.length = 0;
+      const outcomes = await Promise.allSettled([append('e-1'), append('e-2', -1), append('e-3')]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.deepEqual(flushes, ['premiere:3', 'premiere:1', 'seconde:1', 'premiere:1', 'premiere:1', 'seconde:1']);
+      for (const id of ['e-1', 'e-1-bis', 'e-3', 'e-3-bis']) assert.ok(await visible(id), id);
+      assert.equal(await visible('e-2'), false);
+      assert.equal(committer.stats.replays, 1);
+    });
   });
 }

@@ -13,7 +13,12 @@ import type { Kysely, Transaction } from 'kysely';
  *   est validé, avec tout ce qui est arrivé entre-temps (la file se vide au rythme du disque) ;
  * - une écriture en erreur ne fait pas échouer les autres : si le lot échoue, il est rejoué écriture par
  *   écriture, chacune dans sa transaction, et seule l'écriture fautive reçoit son erreur (comme la relève
- *   du courrier). Une écriture doit donc pouvoir être rejouée : tout son effet est dans la transaction.
+ *   du courrier). Une écriture doit donc pouvoir être rejouée : tout son effet est dans la transaction ;
+ * - les lignes qu'une écriture confie au lot (`batch.append`) sont écrites à la fin du lot avec celles des
+ *   autres écritures, en un INSERT à plusieurs lignes par clé, avant la validation : une instruction par lot
+ *   au lieu d'une par écriture. Une ligne ainsi confiée n'est pas encore lisible par les écritures suivantes
+ *   du lot : une contrainte d'unicité qui les départage fait échouer le lot, qui est alors rejoué écriture
+ *   par écriture (chacune écrit ses lignes à la fin de sa propre transaction) et l'erreur va à la bonne.
  *
  * Fonctionne pareil sur SQLite (une connexion : les lots s'y suivent de toute façon) et PostgreSQL.
  */
@@ -27,7 +32,17 @@ export interface GroupCommitOptions {
   lingerMs?: number;
 }
 
-export type GroupWrite<DB, R> = (trx: Transaction<DB>) => Promise<R>;
+/** Le lot en cours, vu d'une écriture. */
+export interface GroupBatch<DB> {
+  /**
+   * Confie des lignes au lot : toutes celles confiées sous la même `key` sont passées ensemble à `flush` (celle
+   * de la première écriture qui a utilisé la clé), à la fin du lot. Les clés s'écrivent dans l'ordre de leur
+   * première utilisation (les réponses avant leurs valeurs : clés étrangères).
+   */
+  append<Row>(key: string, rows: readonly Row[], flush: (trx: Transaction<DB>, rows: Row[]) => Promise<void>): void;
+}
+
+export type GroupWrite<DB, R> = (trx: Transaction<DB>, batch: GroupBatch<DB>) => Promise<R>;
 
 interface Pending<DB> {
   write: GroupWrite<DB, unknown>;
@@ -97,8 +112,10 @@ export class GroupCommit<DB> {
     let results: unknown[];
     try {
       results = await this.#db.transaction().execute(async (trx) => {
+        const lines = new BatchLines<DB>();
         const out: unknown[] = [];
-        for (const item of batch) out.push(await item.write(trx));
+        for (const item of batch) out.push(await item.write(trx, lines));
+        await lines.flush(trx);
         return out;
       });
     } catch (error) {
@@ -118,10 +135,32 @@ export class GroupCommit<DB> {
 
   async #writeAlone(item: Pending<DB>): Promise<void> {
     try {
-      item.resolve(await this.#db.transaction().execute((trx) => item.write(trx)));
+      item.resolve(
+        await this.#db.transaction().execute(async (trx) => {
+          const lines = new BatchLines<DB>();
+          const result = await item.write(trx, lines);
+          await lines.flush(trx);
+          return result;
+        }),
+      );
     } catch (error) {
       item.reject(error);
     }
+  }
+}
+
+/** Les lignes confiées au lot, par clé, dans l'ordre de la première utilisation de chaque clé. */
+class BatchLines<DB> implements GroupBatch<DB> {
+  readonly #byKey = new Map<string, { rows: unknown[]; flush: (trx: Transaction<DB>, rows: unknown[]) => Promise<void> }>();
+
+  append<Row>(key: string, rows: readonly Row[], flush: (trx: Transaction<DB>, rows: Row[]) => Promise<void>): void {
+    const entry = this.#byKey.get(key);
+    if (entry) entry.rows.push(...rows);
+    else this.#byKey.set(key, { rows: [...rows], flush: flush as (trx: Transaction<DB>, rows: unknown[]) => Promise<void> });
+  }
+
+  async flush(trx: Transaction<DB>): Promise<void> {
+    for (const { rows, flush } of this.#byKey.values()) if (rows.length > 0) await flush(trx, rows);
   }
 }
 

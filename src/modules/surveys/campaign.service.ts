@@ -25,6 +25,7 @@ import {
 } from './campaign.repository.ts';
 import { type CampaignInput, campaignSchema, collectionPointSchema } from './campaign.schemas.ts';
 import { COLLECTION_MODE_LABELS } from './collection-mode.ts';
+import { forgetCollectionPoints } from './point-cache.ts';
 import { findQuestionnaire, type QuestionnaireRow } from './questionnaire.repository.ts';
 import { getQuestionnaire, type LoadedQuestionnaire } from './questionnaire.service.ts';
 import type { Questionnaire } from './questionnaire.ts';
@@ -225,6 +226,7 @@ export async function updateCampaign(ctx: AppContext, organisationId: string, id
       after: campaignSnapshot(columns),
     });
   });
+  forgetCollectionPoints(ctx);
 }
 
 /** Clôture anticipée : plus aucune réponse acceptée, quelle que soit la période. */
@@ -243,6 +245,8 @@ export async function closeCampaign(ctx: AppContext, organisationId: string, id:
       summary: `Campagne d’enquête « ${campaign.name} » close`,
     });
   });
+  // Les soumissions publiques gardent leur point en mémoire courte : la clôture vaut dès la réponse suivante.
+  forgetCollectionPoints(ctx);
 }
 
 export async function addCollectionPoint(
@@ -316,6 +320,7 @@ export async function archiveCollectionPoint(
       summary: `Point de collecte « ${point.label} » de la campagne « ${campaign.name} » archivé`,
     });
   });
+  forgetCollectionPoints(ctx);
 }
 
 export interface OpenPoint {

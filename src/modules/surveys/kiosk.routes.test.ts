@@ -326,6 +326,13 @@ for (const engine of testEngines()) {
 
     it('révocation : la borne révoquée est refusée avec un message clair et revient à l’écran d’appairage', async () => {
       const tablet = await pairedTablet('Tablette à retirer');
+      // La borne en service est gardée en mémoire courte : la révocation doit l'en chasser aussitôt.
+      await tablet.get('/borne/jeton');
+      const accepted = await sendAnswer(tablet, {
+        responseId: 'be2d2e3f-4c5b-4d6e-9f70-8192a3b4c5d6',
+        answers: { courtesy: 'satisfied' },
+      });
+      assert.equal(accepted.statusCode, 201);
       const admin = await as('referent@63.test');
       const list = await admin.get(adminUrl);
       const device = await t.ctx.db

@@ -11,6 +11,9 @@
  *   empreinte. Il ne périme pas de lui-même : une borne reste appairée tant que le référent ne la révoque
  *   pas (une tablette fixée au mur ne doit pas cesser de collecter un lundi matin). Le cookie dure un an et
  *   est reposé à chaque ouverture de la borne.
+ * - **Borne en mémoire courte** : l'appareil et son point, lus pour chaque réponse, sont gardés au plus 2 s
+ *   (`point-cache.ts`) ; la révocation dans le processus les oublie aussitôt : l'envoi suivant est refusé.
+ *   Une révocation faite par un autre processus est vue au plus 2 s après.
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
@@ -32,6 +35,7 @@ import {
   revokeDeviceRow,
   touchDevice,
 } from './kiosk.repository.ts';
+import { forgetCollectionPoints, pointCacheOf } from './point-cache.ts';
 import { findTargetByPointId } from './response.repository.ts';
 import { type CollectionPoint, publicPointOf, type SubmitResult, submitResponse } from './response.service.ts';
 
@@ -177,17 +181,25 @@ export async function pairKiosk(
 /** La borne d'un jeton d'appareil et son point de collecte ; absente : `kiosk_not_paired`, révoquée : `kiosk_revoked`. */
 export async function kioskSession(ctx: AppContext, token: string | undefined): Promise<KioskSession> {
   if (!token) throw new AppError('kiosk_not_paired');
-  const device = await findDeviceByTokenHash(ctx.db, sha256(token));
-  if (!device) throw new AppError('kiosk_not_paired');
-  if (device.revoked_at !== null) throw new AppError('kiosk_revoked');
-  const target = await findTargetByPointId(ctx.db, device.organisation_id, device.collection_point_id);
-  if (!target) throw new AppError('kiosk_not_paired');
-  const point = publicPointOf(target);
+  const tokenHash = sha256(token);
+  // Seule une borne en service est gardée : un refus (inconnue, révoquée, point archivé) est relu à chaque fois.
+  const session = await pointCacheOf(ctx.db).get(`kiosk:${tokenHash}`, async (): Promise<KioskSession> => {
+    const device = await findDeviceByTokenHash(ctx.db, tokenHash);
+    if (!device) throw new AppError('kiosk_not_paired');
+    if (device.revoked_at !== null) throw new AppError('kiosk_revoked');
+    const target = await findTargetByPointId(ctx.db, device.organisation_id, device.collection_point_id);
+    if (!target) throw new AppError('kiosk_not_paired');
+    return { device, point: publicPointOf(target) };
+  });
+  if (!session) throw new AppError('kiosk_not_paired');
+  const { device } = session;
   const now = ctx.clock.now();
   if (!device.last_seen_at || now.getTime() - Date.parse(device.last_seen_at) > TOUCH_INTERVAL_MS) {
     await touchDevice(ctx.db, device.id, now.toISOString());
+    // L'appareil gardé en mémoire aussi : pas une écriture par réponse jusqu'à sa relecture.
+    device.last_seen_at = now.toISOString();
   }
-  return { device, point };
+  return session;
 }
 
 /**
@@ -244,5 +256,6 @@ export async function revokeKioskDevice(
       summary: `Borne « ${device.label} » du point « ${point.label} » révoquée`,
     });
   });
+  forgetCollectionPoints(ctx);
   return { ...device, revoked_at: now };
 }

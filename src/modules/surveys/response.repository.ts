@@ -1,4 +1,6 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { precompile, precompileInsert } from '../../db/precompiled.ts';
+import type { Database } from '../../db/schema.ts';
 import type { Executor } from '../../db/types.ts';
 import { toNumber } from '../../db/types.ts';
 import type { CollectionMode, SurveyAnswerTable, SurveyResponseTable } from './survey.table.ts';
@@ -91,6 +93,16 @@ export async function findResponse(db: Executor, id: string): Promise<SurveyResp
   return db.selectFrom('survey_responses').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+// Lue à chaque soumission (idempotence) : compilée une fois, et l'index de la clé primaire y suffit.
+const responseIdQuery = precompile(['id'], (db, p: { id: string }) =>
+  db.selectFrom('survey_responses').select('id').where('id', '=', p.id),
+);
+
+/** Une réponse de cet identifiant existe-t-elle déjà ? */
+export async function responseExists(db: Executor, id: string): Promise<boolean> {
+  return (await responseIdQuery.execute(db, { id })).rows.length > 0;
+}
+
 export async function findResponseByFormNumber(
   db: Executor,
   campaignId: string,
@@ -114,7 +126,6 @@ export async function listResponseAnswers(db: Executor, responseId: string) {
     .execute();
 }
 
-/** Réponses reçues par un point depuis `sinceIso` (contrôle de débit). */
 /**
  * Réponses d'un point reçues après `sinceIso`, comptées jusqu'à `cap` au plus. Parcourt l'index
  * (campagne, point, date de réponse) des plus récentes aux plus anciennes et s'arrête au plafond : sous un
@@ -151,12 +162,74 @@ export async function countPointResponses(db: Executor, pointId: string): Promis
   return toNumber(row?.n);
 }
 
-export async function insertResponse(db: Executor, row: Insertable<SurveyResponseTable>): Promise<void> {
-  await db.insertInto('survey_responses').values(row).execute();
+/**
+ * Les réceptions (identifiant, date) d'un point après `sinceIso`, les `cap` plus récentes : l'amorce de la
+ * mémoire du débit d'un point (`burst-window.ts`).
+ */
+export async function recentPointReceipts(
+  db: Executor,
+  campaignId: string,
+  pointId: string,
+  sinceIso: string,
+  cap: number,
+): Promise<{ id: string; received_at: string }[]> {
+  return db
+    .selectFrom('survey_responses')
+    .select(['id', 'received_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('collection_point_id', '=', pointId)
+    .where('received_at', '>', sinceIso)
+    .orderBy('answered_at', 'desc')
+    .limit(cap)
+    .execute();
 }
 
-export async function insertAnswers(db: Executor, rows: Insertable<SurveyAnswerTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('survey_answers').values(rows).execute();
+export type NewSurveyResponse = Required<Insertable<SurveyResponseTable>>;
+export type NewSurveyAnswer = Required<Insertable<SurveyAnswerTable>>;
+
+const RESPONSE_COLUMNS = [
+  'id',
+  'organisation_id',
+  'campaign_id',
+  'collection_point_id',
+  'mode',
+  'answered_at',
+  'received_at',
+  'form_number',
+  'entered_by_user_id',
+  'duration_ms',
+  'flagged_reason',
+] as const satisfies readonly (keyof NewSurveyResponse)[];
+const ANSWER_COLUMNS = [
+  'id',
+  'response_id',
+  'campaign_id',
+  'question_key',
+  'value',
+] as const satisfies readonly (keyof NewSurveyAnswer)[];
+// Une colonne ajoutée à la table et oubliée ici ne compile pas (elle ne serait jamais écrite).
+type Unlisted<Row, Listed extends readonly unknown[]> = Exclude<keyof Row, Listed[number]>;
+const _allColumnsListed: [
+  Unlisted<NewSurveyResponse, typeof RESPONSE_COLUMNS> | Unlisted<NewSurveyAnswer, typeof ANSWER_COLUMNS>,
+] extends [never]
+  ? true
+  : never = true;
+
+const responseInsert = precompileInsert<NewSurveyResponse>(RESPONSE_COLUMNS, (db, rows) =>
+  db.insertInto('survey_responses').values(rows),
+);
+const answerInsert = precompileInsert<NewSurveyAnswer>(ANSWER_COLUMNS, (db, rows) =>
+  db.insertInto('survey_answers').values(rows),
+);
+
+/** Réponses (plusieurs à la fois : celles d'un lot de l'écriture groupée) ; `root` : la base de la transaction. */
+export async function insertResponses(db: Executor, rows: readonly NewSurveyResponse[], root?: Kysely<Database>): Promise<void> {
+  await responseInsert.execute(db, rows, root);
+}
+
+/** Valeurs des réponses, après les réponses elles-mêmes (clé étrangère). */
+export async function insertAnswers(db: Executor, rows: readonly NewSurveyAnswer[], root?: Kysely<Database>): Promise<void> {
+  await answerInsert.execute(db, rows, root);
 }
 
 export async function findUserLabel(db: Executor, userId: string): Promise<string | undefined> {

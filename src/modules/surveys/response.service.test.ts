@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createTestContext, type TestContext, tableCount, testEngines } from '../../../test/helpers/context.ts';
 import { type SeededSurvey, seedSurvey } from '../../../test/helpers/survey-response-fixtures.ts';
+import { openDatabase } from '../../db/database.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
+import { archiveCollectionPoint, closeCampaign } from './campaign.service.ts';
 import { BURST_LIMIT, type EntryAgent, submitResponse } from './response.service.ts';
 
 const START = '2026-04-02T08:30:00.000Z';
@@ -298,6 +300,44 @@ for (const engine of testEngines()) {
       }
       assert.ok(results.slice(0, BURST_LIMIT.responses).every((r) => r.flaggedReason === null));
       assert.match(results.at(-1)?.flaggedReason ?? '', /Débit anormal : 31 réponses ou plus de ce point en 60 s/);
+    });
+
+    it('débit d’un point tenu en mémoire : retrouvé après un redémarrage (relu en base), puis la fenêtre passe', async () => {
+      const burst = await seedSurvey(t.ctx, organisationId, { name: 'Rafale avant redémarrage' });
+      const send = (ctx: typeof t.ctx) =>
+        submitResponse(ctx, { responseId: randomUUID(), pointToken: burst.points.qr.token, answers: { courtesy: 'satisfied' } });
+      for (let i = 0; i < BURST_LIMIT.responses; i++) assert.equal((await send(t.ctx)).flaggedReason, null);
+      // Un autre processus sur la même base (un redémarrage) : sa mémoire du point part de la base.
+      const handle = openDatabase(t.database.url);
+      try {
+        const restarted = { ...t.ctx, db: handle.db };
+        const next = await send(restarted);
+        assert.equal(next.status, 'created');
+        assert.match(next.flaggedReason ?? '', /Débit anormal : 31 réponses ou plus de ce point en 60 s/);
+        t.clock.set(new Date(Date.parse(START) + (BURST_LIMIT.windowSeconds + 1) * 1000).toISOString());
+        assert.equal((await send(restarted)).flaggedReason, null);
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it('point gardé en mémoire courte : clôture de la campagne et archivage du point valent dès l’envoi suivant', async () => {
+      const answers = { courtesy: 'satisfied' };
+      const closing = await seedSurvey(t.ctx, organisationId, { name: 'Close en cours de collecte' });
+      const archiving = await seedSurvey(t.ctx, organisationId, { name: 'Point archivé en cours de collecte' });
+      for (const token of [closing.points.qr.token, archiving.points.qr.token]) {
+        assert.equal((await submitResponse(t.ctx, { responseId: randomUUID(), pointToken: token, answers })).status, 'created');
+      }
+      await closeCampaign(t.ctx, organisationId, closing.campaignId, CLI_ACTOR);
+      await rejects(
+        submitResponse(t.ctx, { responseId: randomUUID(), pointToken: closing.points.qr.token, answers }),
+        'survey_closed',
+      );
+      await archiveCollectionPoint(t.ctx, organisationId, archiving.campaignId, archiving.points.qr.id, CLI_ACTOR);
+      await rejects(
+        submitResponse(t.ctx, { responseId: randomUUID(), pointToken: archiving.points.qr.token, answers }),
+        'survey_closed',
+      );
     });
 
     it('saisie papier par un agent : auditée, numéro unique par campagne, double saisie refusée', async () => {

@@ -15,7 +15,10 @@ import { AGENT_MODES, PUBLIC_MODES } from './collection-mode.ts';
  * - **Abus** : une durée déclarée de moins de 3 s par question répondue, ou plus de
  *   `BURST_LIMIT.responses` réponses d'un même point public en `BURST_LIMIT.windowSeconds` s, *signalent*
  *   la réponse (`flagged_reason`) : elle est enregistrée, jamais écartée en silence ; les résultats
- *   peuvent l'exclure ou la montrer.
+ *   peuvent l'exclure ou la montrer. Le débit d'un point est tenu en mémoire sur SQLite (un seul processus
+ *   reçoit les réponses, `burst-window.ts`) et compté en base sur PostgreSQL (plusieurs serveurs possibles).
+ * - **Points publics en mémoire courte** (`point-cache.ts`) : relus au plus toutes les 2 s, oubliés dès
+ *   qu'une campagne est modifiée ou close, un point archivé ou une borne révoquée dans le processus.
  * - **Audit** : une réponse publique (lien, QR code, borne) n'écrit pas de ligne d'audit — la ligne de
  *   `survey_responses` est elle-même la trace horodatée (point, réception, signalement), et le compte des
  *   réponses d'un point en est le compteur. Une saisie d'agent (papier, téléphone) est auditée, dans la
@@ -28,11 +31,13 @@ import { AGENT_MODES, PUBLIC_MODES } from './collection-mode.ts';
 import { groupCommitOf } from '../../db/group-commit.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError, type FieldErrors } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newOrderedId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { departmentTimeZone } from '../organisations/departments.ts';
+import { forgetPublicReceipt, recordPublicReceipt } from './burst-window.ts';
+import { pointCacheOf } from './point-cache.ts';
 import { answerOptions, type Question, type Questionnaire, questionnaireSchema } from './questionnaire.ts';
 import {
   type CollectionTarget,
@@ -45,9 +50,10 @@ import {
   findTargetByToken,
   findUserLabel,
   insertAnswers,
-  insertResponse,
+  insertResponses,
   listCampaignPoints,
   listResponseAnswers,
+  responseExists,
   type SurveyResponseRow,
 } from './response.repository.ts';
 import { submitResponseSchema } from './response.schemas.ts';
@@ -105,9 +111,17 @@ export function publicPointOf(target: CollectionTarget | undefined): CollectionP
   return pointOf(target);
 }
 
-/** Le point public d'un jeton (formulaire en ligne, borne) ; inconnu, ou saisi par les agents : introuvable. */
+/**
+ * Le point public d'un jeton (formulaire en ligne, borne) ; inconnu, ou saisi par les agents : introuvable.
+ * Gardé en mémoire courte (voir les décisions en tête du fichier).
+ */
 export async function publicPointByToken(ctx: AppContext, token: string): Promise<CollectionPoint> {
-  return publicPointOf(await findTargetByToken(ctx.db, token));
+  const point = await pointCacheOf(ctx.db).get(`token:${token}`, async () => {
+    const target = await findTargetByToken(ctx.db, token);
+    return target && pointOf(target);
+  });
+  if (!point || !PUBLIC_MODES.includes(point.target.point_mode)) throw new AppError('survey_link_unknown');
+  return point;
 }
 
 /** Un point de l'organisation de l'agent, pour la saisie papier ou téléphone. */
@@ -136,12 +150,26 @@ export async function pointResponseCount(ctx: AppContext, pointId: string): Prom
   return countPointResponses(ctx.db, pointId);
 }
 
+// Date locale de la dernière minute vue, par fuseau : les décalages horaires sont des minutes entières (hors
+// heures solaires locales d'avant 1912, sans objet ici), la date locale ne change donc pas au sein d'une
+// minute UTC : une conversion Intl par minute, pas par réponse.
+const localDays = new Map<string, { minute: number; day: string }>();
+
+function localDay(at: Date, timeZone: string): string {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = localDays.get(timeZone);
+  if (last?.minute === minute) return last.day;
+  const day = instantToLocalDate(at, timeZone);
+  localDays.set(timeZone, { minute, day });
+  return day;
+}
+
 /** Ouverte, pas encore ouverte ou terminée, à la date locale de `at`. */
 export function availability(point: CollectionPoint, at: Date): 'open' | 'not_open' | 'closed' {
   const { target } = point;
   if (target.point_archived_at !== null) return 'closed';
   if (target.closed_at !== null && at.toISOString() >= target.closed_at) return 'closed';
-  const day = instantToLocalDate(at, point.timeZone);
+  const day = localDay(at, point.timeZone);
   if (day < target.starts_on) return 'not_open';
   if (day > target.ends_on) return 'closed';
   return 'open';
@@ -163,10 +191,18 @@ function answerCount(n: number): string {
   return `${n.toLocaleString('fr-FR')} caractère${n > 1 ? 's' : ''}`;
 }
 
+// Questions par clé et options admises, calculées une fois par questionnaire lu (chemin de chaque soumission).
+const questionsByKey = new WeakMap<Questionnaire, Map<string, Question>>();
+const allowedOptions = new WeakMap<Question, Set<string>>();
+
 /** Contrôle les réponses contre le questionnaire ; rend les valeurs à enregistrer, par question. */
 export function checkAnswers(questionnaire: Questionnaire, raw: Record<string, string | string[]>): Map<string, string[]> {
   const errors: FieldErrors = {};
-  const byKey = new Map(questionnaire.questions.map((q) => [q.key, q]));
+  let byKey = questionsByKey.get(questionnaire);
+  if (!byKey) {
+    byKey = new Map(questionnaire.questions.map((q) => [q.key, q]));
+    questionsByKey.set(questionnaire, byKey);
+  }
   const values = new Map<string, string[]>();
   for (const [key, value] of Object.entries(raw)) {
     const field = `answers.${key}`;
@@ -207,7 +243,11 @@ function valueProblem(question: Question, list: string[]): string | undefined {
     return undefined;
   }
   if (question.type !== 'multiple_choice' && list.length > 1) return `« ${question.label} » : une seule réponse possible.`;
-  const allowed = new Set(answerOptions(question).map((o) => o.key));
+  let allowed = allowedOptions.get(question);
+  if (!allowed) {
+    allowed = new Set(answerOptions(question).map((o) => o.key));
+    allowedOptions.set(question, allowed);
+  }
   if (list.some((v) => !allowed.has(v))) return `« ${question.label} » : cette réponse n’est pas proposée par le questionnaire.`;
   return undefined;
 }
@@ -296,34 +336,49 @@ export async function submitResponse(
   const values = checkAnswers(point.questionnaire, data.answers);
   if (values.size === 0) throw new AppError('validation_failed', { answers: 'Répondez au moins à une question.' });
 
-  const existing = await findResponse(ctx.db, data.responseId);
+  // Le cas courant (identifiant neuf) ne lit que l'index ; la ligne entière seulement pour un renvoi.
+  const existing = (await responseExists(ctx.db, data.responseId)) ? await findResponse(ctx.db, data.responseId) : undefined;
   if (existing) return replayOf(ctx, existing, point, values, formNumber);
 
   const isPublic = PUBLIC_MODES.includes(target.point_mode);
   const receivedAt = now.toISOString();
   const fast = tooFast(data.durationMs, values.size);
+  const burstInMemory = isPublic && ctx.engine === 'sqlite';
+  const burstRule = { limit: BURST_LIMIT.responses, windowMs: BURST_LIMIT.windowSeconds * 1000 };
+  const burstInWindow =
+    burstInMemory &&
+    (await recordPublicReceipt(
+      ctx.db,
+      burstRule,
+      { campaignId: target.campaign_id, pointId: target.point_id },
+      data.responseId,
+      now,
+    ));
   let flaggedReason: string | null;
   try {
     // Écriture groupée : les réponses concurrentes partagent une transaction (une attente du disque pour
-    // tout le lot) ; l'appel ne revient qu'une fois la transaction validée. Rejouable : tout l'effet est ici.
-    flaggedReason = await groupCommitOf(ctx.db).submit(async (trx) => {
+    // tout le lot) et leurs lignes un INSERT par table ; l'appel ne revient qu'une fois la transaction
+    // validée. Rejouable : tout l'effet est ici.
+    flaggedReason = await groupCommitOf(ctx.db).submit(async (trx, batch) => {
       if (formNumber !== null && (await findResponseByFormNumber(trx, target.campaign_id, formNumber))) {
         throw new AppError('survey_form_number_taken', { formNumber: `Le formulaire n° ${formNumber} a déjà été saisi.` });
       }
       const reasons = [fast];
-      if (isPublic) {
-        const since = new Date(now.getTime() - BURST_LIMIT.windowSeconds * 1000).toISOString();
+      let burst = burstInWindow;
+      if (isPublic && !burstInMemory) {
+        const since = new Date(now.getTime() - burstRule.windowMs).toISOString();
         // Compte plafonné : au-delà du seuil, le nombre exact ne change rien et coûterait une lecture par
         // réponse déjà reçue dans la fenêtre.
         const recent = await countPointResponsesSince(trx, target.campaign_id, target.point_id, since, BURST_LIMIT.responses);
-        if (recent >= BURST_LIMIT.responses) {
-          reasons.push(
-            `Débit anormal : ${BURST_LIMIT.responses + 1} réponses ou plus de ce point en ${BURST_LIMIT.windowSeconds} s (${BURST_LIMIT.responses} au plus attendues).`,
-          );
-        }
+        burst = recent >= BURST_LIMIT.responses;
+      }
+      if (burst) {
+        reasons.push(
+          `Débit anormal : ${BURST_LIMIT.responses + 1} réponses ou plus de ce point en ${BURST_LIMIT.windowSeconds} s (${BURST_LIMIT.responses} au plus attendues).`,
+        );
       }
       const flagged = reasons.filter((r) => r !== null).join(' ') || null;
-      await insertResponse(trx, {
+      const response = {
         id: data.responseId,
         organisation_id: target.organisation_id,
         campaign_id: target.campaign_id,
@@ -335,19 +390,19 @@ export async function submitResponse(
         entered_by_user_id: agent?.actor.userId ?? null,
         duration_ms: data.durationMs ?? null,
         flagged_reason: flagged,
-      });
-      await insertAnswers(
-        trx,
-        [...values].flatMap(([key, list]) =>
-          list.map((value) => ({
-            id: newId(),
-            response_id: data.responseId,
-            campaign_id: target.campaign_id,
-            question_key: key,
-            value,
-          })),
-        ),
+      };
+      // Identifiants ordonnés dans le temps : l'index des valeurs croît à droite (moins de pages écrites).
+      const answers = [...values].flatMap(([key, list]) =>
+        list.map((value) => ({
+          id: newOrderedId(),
+          response_id: data.responseId,
+          campaign_id: target.campaign_id,
+          question_key: key,
+          value,
+        })),
       );
+      batch.append('survey_responses', [response], (t, rows) => insertResponses(t, rows, ctx.db));
+      batch.append('survey_answers', answers, (t, rows) => insertAnswers(t, rows, ctx.db));
       if (agent) {
         const what =
           target.point_mode === 'paper' ? `Formulaire papier${formNumber ? ` n° ${formNumber}` : ''}` : 'Réponse par téléphone';
@@ -364,6 +419,7 @@ export async function submitResponse(
       return flagged;
     });
   } catch (error) {
+    if (burstInMemory) forgetPublicReceipt(ctx.db, target.point_id, data.responseId);
     if (error instanceof AppError) throw error;
     // Deux envois simultanés du même identifiant ou du même formulaire : la contrainte d'unicité tranche.
     const raced = await findResponse(ctx.db, data.responseId);
