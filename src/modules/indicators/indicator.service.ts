@@ -6,13 +6,14 @@ import { validate } from '../../shared/validation.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { organisationContext, registerIndicatorTable } from '../cases/case.service.ts';
+import { parsePeriod } from '../cases/period.ts';
 import type { IndicatorSummary } from '../cases/register-indicators.ts';
 import { findDepartment } from '../organisations/departments.ts';
 import { listPerimeter } from '../organisations/organisation.repository.ts';
 import { getOrganisation } from '../organisations/organisation.service.ts';
 import { listIndicators } from '../referentiel/referentiel.repository.ts';
 import { SURVEY_INDICATORS } from '../surveys/questionnaire.ts';
-import { surveyIndicatorFraction } from '../surveys/results.service.ts';
+import { type SurveyIndicatorResult, surveyIndicatorMonthlyFractions } from '../surveys/results.service.ts';
 import {
   deleteTarget,
   deleteValues,
@@ -411,7 +412,12 @@ export interface IndicatorYearTable {
 
 function fromSummary(summary: IndicatorSummary): Cell {
   if (summary.status !== 'measured' || summary.value === null) {
-    return notApplicable('aucune demande dans la période', 'computed', summary.provisional);
+    // 0 / 0 : rien à mesurer, dit avec ses chiffres.
+    return {
+      ...notApplicable('aucune demande dans la période', 'computed', summary.provisional),
+      numerator: summary.numerator,
+      denominator: summary.denominator,
+    };
   }
   return {
     status: 'measured',
@@ -490,10 +496,27 @@ export async function indicatorYearTable(
     const key = `${row.indicator_key}|${row.month}`;
     storedBy.set(key, [...(storedBy.get(key) ?? []), row]);
   }
+  // Indicateurs d'enquête : les douze mois de chacun en une lecture groupée (une réponse compte dans le
+  // mois, en date locale, où elle a été donnée).
+  const surveyMonths = new Map<string, SurveyIndicatorResult[]>();
+  if (elapsedMonths > 0) {
+    for (const indicator of catalogue) {
+      const survey = SURVEY_INDICATORS[indicator.key];
+      if (!survey || !isComputed(indicator)) continue;
+      surveyMonths.set(
+        indicator.key,
+        await surveyIndicatorMonthlyFractions(ctx, organisationId, {
+          surveyedChannel: survey.surveyedChannel,
+          criterion: survey.criterion,
+          year,
+        }),
+      );
+    }
+  }
   const rows: IndicatorYearRow[] = [];
   for (const indicator of catalogue) {
     const registerRow = register.rows.find((r) => r.key === indicator.key);
-    const survey = SURVEY_INDICATORS[indicator.key];
+    const survey = surveyMonths.get(indicator.key);
     const target = resolvedTarget(targets, indicator, year, organisationId);
     const months: (Cell | null)[] = [];
     for (let m = 1; m <= 12; m++) {
@@ -510,14 +533,9 @@ export async function indicatorYearTable(
           const summary = registerRow?.months[m - 1];
           months.push(summary ? fromSummary(summary) : notAvailable(provisional));
         } else if (survey) {
-          const fraction = await surveyIndicatorFraction(ctx, organisationId, {
-            surveyedChannel: survey.surveyedChannel,
-            criterion: survey.criterion,
-            from: `${month}-01`,
-            to: end,
-          });
+          const fraction = survey[m - 1];
           months.push(
-            fraction.status === 'measured'
+            fraction?.status === 'measured'
               ? {
                   status: 'measured',
                   value: fraction.value,
@@ -568,6 +586,70 @@ export async function indicatorYearTable(
     });
   }
   return { year, asOf, elapsedMonths, rows };
+}
+
+export interface PeriodIndicator {
+  key: string;
+  code: string | null;
+  label: string;
+  unit: string;
+  source: string;
+  status: Cell['status'];
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  provisional: boolean;
+  note: string | null;
+  target: string | null;
+  targetStatus: TargetStatus | null;
+  period: string;
+  asOf: string;
+}
+
+/**
+ * Chaque indicateur du catalogue pour une période (un mois, un trimestre, une année), lu dans le tableau
+ * de l'année : la même valeur que la case correspondante.
+ */
+export async function indicatorsForPeriod(
+  ctx: AppContext,
+  organisationId: string,
+  periodText: string,
+  asOfInput?: string,
+): Promise<PeriodIndicator[]> {
+  const period = parsePeriod(periodText);
+  if (!period) {
+    throw new AppError('validation_failed', {
+      period: `Période : « ${periodText} » attendue sous la forme 2026-03 (mois), 2026-Q1 (trimestre) ou 2026 (année).`,
+    });
+  }
+  const table = await indicatorYearTable(ctx, organisationId, Number(period.start.slice(0, 4)), asOfInput);
+  const month = Number(period.start.slice(5, 7));
+  return table.rows.map((row) => {
+    const cell =
+      period.kind === 'month'
+        ? row.months[month - 1]
+        : period.kind === 'quarter'
+          ? row.quarters[Math.ceil(month / 3) - 1]
+          : row.yearToDate;
+    const shown = cell ?? { ...notAvailable(true), target: null };
+    return {
+      key: row.indicator.key,
+      code: row.indicator.code,
+      label: row.indicator.label,
+      unit: row.indicator.unit,
+      source: row.indicator.source,
+      status: shown.status,
+      value: shown.value,
+      numerator: shown.numerator,
+      denominator: shown.denominator,
+      provisional: shown.provisional,
+      note: shown.note,
+      target: row.target?.label ?? null,
+      targetStatus: shown.target,
+      period: period.key,
+      asOf: table.asOf,
+    };
+  });
 }
 
 /** Population du département (IM106), pour l'import des statistiques du site. */
