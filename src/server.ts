@@ -32,7 +32,9 @@ import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/r
 import { campaignRoutes } from './modules/surveys/campaign.routes.ts';
 import { kioskRoutes } from './modules/surveys/kiosk.routes.ts';
 import { publicSurveyRoutes } from './modules/surveys/public-survey.routes.ts';
+import { questionnaireRoutes } from './modules/surveys/questionnaire.routes.ts';
 import { resultsRoutes } from './modules/surveys/results.routes.ts';
+import { surveyApiRoutes } from './modules/surveys/survey-api.routes.ts';
 import { surveyEntryRoutes } from './modules/surveys/survey-entry.routes.ts';
 import type { AppContext } from './shared/context.ts';
 
@@ -102,6 +104,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   letterRoutes(app, ctx);
   mailAdminRoutes(app, ctx);
   campaignRoutes(app, ctx);
+  questionnaireRoutes(app, ctx);
   resultsRoutes(app, ctx);
   publicSurveyRoutes(app, ctx);
   kioskRoutes(app, ctx);
@@ -112,6 +115,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   organisationApiRoutes(app, ctx);
   referentielApiRoutes(app, ctx);
   calendarApiRoutes(app, ctx);
+  surveyApiRoutes(app, ctx);
   apiDocsRoutes(app);
 
   await app.ready();

@@ -120,7 +120,8 @@ for (const engine of testEngines()) {
         unit: string;
         label: string;
       }[];
-      assert.equal(rows.length, 10, 'module 1 seulement');
+      assert.equal(rows.length, 18, 'les 18 indicateurs du module 1 seulement');
+      assert.equal(rows.find((r) => r.key === 'TEL_ABOUTIS')?.status, 'not_available', 'importé, jamais fourni : non disponible');
       const byKey = new Map(rows.map((r) => [r.key, r]));
       assert.deepEqual(
         { ...byKey.get('DI_MAIL_5J') },

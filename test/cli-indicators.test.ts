@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
-import { createTestDatabase, type TestDatabase, testEngines } from './helpers/context.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { addLocalIndicator } from '../src/modules/indicators/indicator.service.ts';
+import { getOrganisationBySlug } from '../src/modules/organisations/organisation.service.ts';
+import { FixedClock } from '../src/shared/clock.ts';
+import { createTestDatabase, type TestDatabase, testConfig, testEngines } from './helpers/context.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,9 +33,10 @@ describe('vigie indicators : aide (sans base)', () => {
     const run = vigie(url, ['indicators', '--help']);
     assert.equal(run.status, 0);
     assert.match(run.stdout, /vigie indicators --org S --period P/);
-    assert.match(run.stdout, /vigie indicators import --org S --source telephony\|web_analytics\|social\|ants FICHIER/);
+    assert.match(run.stdout, /vigie indicators import --org S --source telephony\|web_analytics\|social\|ants\|local FICHIER/);
     const help = vigie(url, ['help', 'indicators', 'import']);
     assert.match(help.stdout, /Utilisation : vigie indicators import --org IDENTIFIANT --source SOURCE/);
+    assert.match(help.stdout, /local {11}mois, indicateur, valeur \| numerateur \+ denominateur \[, statut, note\]/);
     const global = vigie(url, ['--help']);
     assert.match(global.stdout, /vigie indicators import --org S/);
   });
@@ -39,7 +44,7 @@ describe('vigie indicators : aide (sans base)', () => {
   it('source inconnue ou fichier manquant : erreur d’utilisation, code 1', () => {
     const unknown = vigie(url, ['indicators', 'import', '--org', 'x', '--source', 'fax', 'f.csv']);
     assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /Erreur : Source « fax » inconnue : telephony, web_analytics, social, ants\./);
+    assert.match(unknown.stderr, /Erreur : Source « fax » inconnue : telephony, web_analytics, social, ants, local\./);
     const missing = vigie(url, ['indicators', 'import', '--org', 'x', '--source', 'social']);
     assert.match(missing.stderr, /Erreur : Indiquez un seul fichier à importer\./);
   });
@@ -94,6 +99,60 @@ for (const engine of testEngines()) {
         sample('telephony'),
       ]);
       assert.equal(again.stdout, '6 valeurs à importer (6 mois, remplace 6 valeurs)\n');
+    });
+
+    it('indicateurs locaux : --source local importe le fichier d’exemple une fois les indicateurs créés', async () => {
+      const refused = vigie(database.url, ['indicators', 'import', '--org', 'puy-de-dome', '--source', 'local', sample('local')]);
+      assert.equal(refused.status, 1);
+      assert.match(
+        refused.stderr,
+        / {2}- ligne 2 : indicateur « LOC_USAGERS_GUICHET_ETRANGERS » inconnu : l’organisation n’a aucun indicateur local/,
+      );
+      // Les indicateurs locaux se créent sur la page du catalogue : ici directement par le service, sur la même base.
+      const handle = openDatabase(database.url);
+      try {
+        const ctx = {
+          db: handle.db,
+          engine: handle.engine,
+          clock: new FixedClock('2026-04-02T08:30:00.000Z'),
+          config: testConfig(database.url),
+        };
+        const organisation = await getOrganisationBySlug(ctx, 'puy-de-dome');
+        for (const [label, unit] of [
+          ['Usagers guichet étrangers', 'count'],
+          ['RDV séjour honorés', 'percent'],
+          ['Délai moyen d’obtention d’un rendez-vous naturalisation', 'days'],
+        ] as const) {
+          await addLocalIndicator(
+            ctx,
+            organisation.id,
+            { label, unit, direction: 'none', source: 'import' },
+            {
+              userId: null,
+              label: 'Test',
+            },
+          );
+        }
+      } finally {
+        await handle.close();
+      }
+      const run = vigie(database.url, ['indicators', 'import', '--org', 'puy-de-dome', '--source', 'local', sample('local')]);
+      assert.equal(run.stderr, '');
+      assert.equal(run.stdout, '9 valeurs importées (3 mois, remplace 0 valeur)\n');
+      assert.equal(run.status, 0);
+      const period = vigie(database.url, [
+        'indicators',
+        '--org',
+        'puy-de-dome',
+        '--period',
+        '2026-Q1',
+        '--as-of',
+        '2026-04-30',
+        '--json',
+      ]);
+      const rows = JSON.parse(period.stdout) as { key: string; value: number | null }[];
+      assert.equal(rows.find((r) => r.key === 'LOC_RDV_SEJOUR_HONORES')?.value, 89.96);
+      assert.equal(rows.find((r) => r.key === 'LOC_USAGERS_GUICHET_ETRANGERS')?.value, 5568);
     });
 
     it('refus : erreurs ligne par ligne sur la sortie d’erreur, code 1, rien d’écrit', () => {
@@ -187,7 +246,50 @@ for (const engine of testEngines()) {
         '--json',
       ]);
       assert.equal(run.status, 0, run.stderr);
-      assert.ok((JSON.parse(run.stdout) as { key: string }[]).some((r) => r.key === 'RECL_MAIL_5J'));
+      const rows = JSON.parse(run.stdout) as { key: string; value: number | null; source: string }[];
+      assert.ok(rows.some((r) => r.key === 'RECL_MAIL_5J'));
+      // Tous les indicateurs du périmètre, importés compris : la valeur de mars du fichier d'exemple.
+      assert.equal(rows.find((r) => r.key === 'WEB_CONNEXION')?.value, 10);
+      assert.equal(rows.find((r) => r.key === 'WEB_CONNEXION')?.source, 'web_analytics');
+    });
+
+    it('vigie indicators table écrit le tableau de l’année en XLSX (relu) et en CSV', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigie-tableau-'));
+      try {
+        const xlsx = join(dir, 'tableau.xlsx');
+        const run = vigie(database.url, [
+          'indicators',
+          'table',
+          '--org',
+          'puy-de-dome',
+          '--year',
+          '2026',
+          '--as-of',
+          '2026-04-30',
+          '--xlsx',
+          xlsx,
+        ]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /Tableau 2026 écrit : .*tableau\.xlsx \(\d+ indicateurs\)/);
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.readFile(xlsx);
+        const sheet = workbook.getWorksheet('2026');
+        assert.ok(sheet);
+        const codes: unknown[] = [];
+        sheet.eachRow((row) => codes.push(row.getCell(3).value));
+        assert.ok(codes.includes('IM106'));
+        const csv = join(dir, 'tableau.csv');
+        assert.equal(
+          vigie(database.url, ['indicators', 'table', '--org', 'puy-de-dome', '--year', '2026', '--csv', csv]).status,
+          0,
+        );
+        assert.match(readFileSync(csv, 'utf8'), /WEB_CONNEXION;/);
+        const both = vigie(database.url, ['indicators', 'table', '--org', 'puy-de-dome', '--year', '2026']);
+        assert.equal(both.status, 1);
+        assert.match(both.stderr, /soit --xlsx FICHIER, soit --csv FICHIER/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }

@@ -10,6 +10,8 @@ import { DEMO_SLUG, ensureDemo } from '../../src/modules/demo/demo.service.ts';
 import { createMailbox } from '../../src/modules/mail/mailbox.service.ts';
 import { listTemplates } from '../../src/modules/mail/template.repository.ts';
 import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
+import { submitControlEntry } from '../../src/modules/surveys/double-entry.service.ts';
+import { entryPoint } from '../../src/modules/surveys/response.service.ts';
 import { buildServer } from '../../src/server.ts';
 import { assertNoAxeViolation, CHROMIUM_ARGS, findChromium, loginAsReferent } from '../helpers/browser.ts';
 import { createTestContext, type TestContext } from '../helpers/context.ts';
@@ -61,8 +63,8 @@ function watchErrors(page: Page): string[] {
 }
 
 // Délai global : une attente de Playwright sans fin (evaluate n'en a pas) ne doit jamais bloquer la suite.
-// Une soixantaine de pages auditées, plus d'une seconde chacune sur une machine chargée : 3 minutes.
-const TIMEOUT_MS = 180_000;
+// Plus de soixante pages auditées, jusqu'à 3 s chacune sur une machine chargée (tests en parallèle) : 5 minutes.
+const TIMEOUT_MS = 300_000;
 
 test('parcours navigateur : pages publiques et connectées, accessibilité axe, clavier, sans JavaScript', {
   timeout: TIMEOUT_MS,
@@ -155,6 +157,18 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     .execute();
   const qrPoint = surveyPoints.find((p) => p.mode === 'qr');
   const paperPoint = surveyPoints.find((p) => p.mode === 'paper');
+  // Double saisie : une seconde saisie du formulaire n° 1 qui diffère de la première (écart à arbitrer).
+  const control = await submitControlEntry(
+    testContext.ctx,
+    await entryPoint(testContext.ctx, organisationId, surveyCampaign.id, paperPoint?.id ?? ''),
+    {
+      entryId: crypto.randomUUID(),
+      formNumber: '1',
+      answers: { orientation: 'no_opinion', waiting_time: 'no_opinion', courtesy: 'no_opinion', confidentiality: 'no_opinion' },
+    },
+    { organisationId, actor: CLI_ACTOR },
+  );
+  assert.equal(control.status, 'conflict');
   app = await buildServer(testContext.ctx);
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -213,8 +227,8 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/registre/indicateurs?period=2026-03&asOf=2026-04-02',
     '/registre/indicateurs/RECL_MAIL_5J?period=2026-03&asOf=2026-04-02',
     '/registre/import',
-    '/registre/themes',
     '/indicateurs/import',
+    '/registre/themes',
     '/indicateurs?annee=2026&asOf=2026-04-02',
     '/indicateurs/tableau?annee=2026&asOf=2026-04-02',
     '/indicateurs/tableau?annee=2026&asOf=2026-04-02&vue=quarters',
@@ -243,6 +257,10 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     `/enquetes/campagnes/${surveyCampaign.id}`,
     `/enquetes/campagnes/${surveyCampaign.id}/resultats`,
     `/enquetes/campagnes/${surveyCampaign.id}/saisie?point=${paperPoint?.id}`,
+    `/enquetes/campagnes/${surveyCampaign.id}/saisie?point=${paperPoint?.id}&controle=1`,
+    `/enquetes/campagnes/${surveyCampaign.id}/controles`,
+    `/enquetes/campagnes/${surveyCampaign.id}/controles/${control.status === 'conflict' ? control.checkId : ''}`,
+    `/enquetes/questionnaires/${surveyCampaign.questionnaire_id}/json`,
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);

@@ -54,76 +54,8 @@ Sortie : « N dossiers importés (C créés, U mis à jour, S inchangés) ».`,
   },
 };
 
-const indicatorsCommand: Command = {
-  name: 'indicators',
-  synopsis: 'indicators --org S --period P [--as-of D] [--json]',
-  summary: 'indicateurs du registre d’une période',
-  help: `Utilisation : vigie indicators --org IDENTIFIANT --period PÉRIODE [--as-of DATE] [--json]
-
-Calcule les indicateurs du registre du périmètre de l'organisation (module 1, et module 4 s'il en
-fait partie) pour une période, à une date d'arrêté.
-
-Options :
-  --org IDENTIFIANT   organisation
-  --period PÉRIODE    un mois (2026-03), un trimestre (2026-Q1) ou une année (2026)
-  --as-of DATE        date d'arrêté AAAA-MM-JJ (par défaut : aujourd'hui, dans le fuseau du département)
-  --json              sortie JSON : un tableau d'objets { key, label, value, unit, status,
-                      provisional, numerator, denominator }
-  -h, --help          affiche cette aide`,
-  async run(argv) {
-    const { values } = parseCommand('indicators', argv, {
-      org: { type: 'string' },
-      period: { type: 'string' },
-      'as-of': { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const slug = required(values.org, 'org', 'indicators');
-    const period = required(values.period, 'period', 'indicators');
-    const { getOrganisationBySlug } = await import('../../modules/organisations/organisation.service.ts');
-    const { registerIndicators } = await import('../../modules/cases/case.service.ts');
-    const { departmentTimeZone } = await import('../../modules/organisations/departments.ts');
-    const { instantToLocalDate } = await import('../../modules/calendar/local-date.ts');
-    const results = await withApp(async (ctx) => {
-      const organisation = await getOrganisationBySlug(ctx, slug);
-      const timeZone = departmentTimeZone(organisation.department_code);
-      const asOf = values['as-of'] ?? instantToLocalDate(ctx.clock.now(), timeZone);
-      return registerIndicators(ctx, organisation.id, period, asOf);
-    });
-    const rows = results.map((r) => ({
-      key: r.key,
-      label: r.label,
-      value: r.status === 'measured' ? r.value : null,
-      unit: r.unit,
-      status: r.status,
-      provisional: r.provisional,
-      numerator: r.numerator,
-      denominator: r.denominator,
-      period: r.period,
-      asOf: r.asOf,
-      pending: r.cases.pending.length,
-    }));
-    if (values.json) {
-      print(JSON.stringify(rows, null, 2));
-      return 0;
-    }
-    const format = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
-    for (const row of rows) {
-      const value =
-        row.status === 'measured'
-          ? `${format.format(row.value ?? 0)}${row.unit === 'percent' ? ' %' : ' j ouvrés'}`
-          : 'sans objet';
-      print(
-        `${row.key.padEnd(18)} ${value.padEnd(14)} (${row.numerator}/${row.denominator})${row.provisional ? ' provisoire' : ''}  ${row.label}`,
-      );
-    }
-    return 0;
-  },
-};
-
 export const casesCommands: CommandGroup = {
   name: 'cases',
   summary: 'registre des dossiers',
   subcommands: [importCommand, casesPurgeCommand],
 };
-
-export { indicatorsCommand };

@@ -77,12 +77,3 @@ export async function runCaseImportJob(ctx: AppContext, payload: unknown, job: {
     throw error;
   }
 }
-
-export function parseImportProgress(json: string | null): CaseImportProgress | null {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as CaseImportProgress;
-  } catch {
-    return null;
-  }
-}

@@ -8,13 +8,13 @@ import { renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
 import { actorOf } from '../accounts/viewer.ts';
-import { findJob } from '../jobs/job.repository.ts';
+import { importJobState } from '../jobs/job.service.ts';
 import {
   BACKGROUND_IMPORT_MIN_ROWS,
   CASE_IMPORT_JOB,
   type CaseImportPayload,
+  type CaseImportProgress,
   enqueueCaseImport,
-  parseImportProgress,
 } from './case-import.job.ts';
 import { importCases } from './case-import.service.ts';
 import { decodeCsv, parseCaseCsv } from './case-import.ts';
@@ -239,20 +239,14 @@ export function caseImportRoutes(ctx: AppContext) {
 
     app.get<{ Params: { jobId: string } }>(`${IMPORT_PATH}/:jobId`, { config: ADMIN }, async (request, reply) => {
       const organisationId = organisationIdOf(request);
-      const job = await findJob(ctx.db, request.params.jobId);
-      // Tâche inconnue, d'un autre type ou d'une autre organisation : 404.
-      if (!job || job.kind !== CASE_IMPORT_JOB || job.organisation_id !== organisationId) throw new AppError('not_found');
-      let payload: Partial<CaseImportPayload> = {};
-      try {
-        payload = JSON.parse(job.payload_json) as CaseImportPayload;
-      } catch {
-        // Contenu illisible : la page reste affichable.
-      }
-      const progress = parseImportProgress(job.progress_json);
-      const pending = job.status === 'queued' || job.status === 'running';
-      const failed = Boolean(progress?.error) || job.status === 'failed';
+      const { job, payload, progress, pending, title } = await importJobState<CaseImportPayload, CaseImportProgress>(
+        ctx,
+        organisationId,
+        request.params.jobId,
+        CASE_IMPORT_JOB,
+      );
       return renderPage(request, reply, {
-        title: pending ? 'Import en cours' : failed ? 'Import refusé' : 'Import terminé',
+        title,
         breadcrumb: BREADCRUMB,
         ...(pending ? { refreshSeconds: 2 } : {}),
         content: importJobView({

@@ -15,8 +15,11 @@ export const INDICATOR_SOURCES = [
 ] as const;
 export type IndicatorSource = (typeof INDICATOR_SOURCES)[number];
 
-/** Sources dont les valeurs arrivent par un fichier au format documenté. */
-export const IMPORT_SOURCES = ['telephony', 'web_analytics', 'social', 'ants'] as const;
+/**
+ * Formats de fichier reconnus par l'import. `local` n'est pas une source d'indicateur : c'est le format
+ * commun aux indicateurs locaux de l'organisation (source `import` ou `manual`), désignés ligne par ligne.
+ */
+export const IMPORT_SOURCES = ['telephony', 'web_analytics', 'social', 'ants', 'local'] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 export const INDICATOR_UNITS = ['percent', 'per_mille', 'count', 'days', 'working_days', 'hours'] as const;

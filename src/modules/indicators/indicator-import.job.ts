@@ -80,12 +80,3 @@ export async function runIndicatorImportJob(ctx: AppContext, payload: unknown, j
     throw error;
   }
 }
-
-export function parseIndicatorImportProgress(json: string | null): IndicatorImportProgress | null {
-  if (!json) return null;
-  try {
-    return JSON.parse(json) as IndicatorImportProgress;
-  } catch {
-    return null;
-  }
-}

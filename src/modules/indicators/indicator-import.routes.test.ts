@@ -9,10 +9,12 @@ import { createAccount } from '../accounts/account.service.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { findJob } from '../jobs/job.repository.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
+import { addLocalIndicator } from './indicator.service.ts';
 
 const PASSWORD = 'Clermont-Ferrand 63000';
 const PAGE = '/indicateurs/import';
 const TELEPHONY = readFileSync(new URL('../../../docs/formats/indicateurs-telephony-exemple.csv', import.meta.url));
+const LOCAL = readFileSync(new URL('../../../docs/formats/indicateurs-local-exemple.csv', import.meta.url));
 
 function unescapeAttribute(value: string): string {
   return value
@@ -117,7 +119,7 @@ for (const engine of testEngines()) {
       const admin = await as('admin');
       const response = await upload(admin, { source: 'fax', year: '1990' });
       assert.equal(response.statusCode, 400);
-      assert.match(response.body, /Source : choisissez une des quatre sources/);
+      assert.match(response.body, /Source : choisissez une des sources proposées/);
       assert.match(response.body, /Année : entre 2000 et 2100/);
       assert.match(response.body, /choisissez un fichier CSV ou XLSX non vide/);
       const empty = await upload(admin, { source: 'telephony', year: '2026' }, csvFile('date;appels_recus;appels_aboutis\n'));
@@ -274,6 +276,56 @@ for (const engine of testEngines()) {
         .executeTakeFirstOrThrow();
       // 31 jours × (101 + … + 107) reçus, 31 × (91 + … + 97) aboutis.
       assert.deepEqual([january.numerator, january.denominator], [31 * 658, 31 * 728]);
+    });
+
+    it('indicateurs locaux : source proposée, correspondance du fichier d’exemple, aperçu avec les libellés', async () => {
+      for (const [label, unit] of [
+        ['Usagers guichet étrangers', 'count'],
+        ['RDV séjour honorés', 'percent'],
+        ['Délai moyen d’obtention d’un rendez-vous naturalisation', 'days'],
+      ] as const) {
+        await addLocalIndicator(t.ctx, organisationId, { label, unit, direction: 'none', source: 'import' }, CLI_ACTOR);
+      }
+      const admin = await as('admin');
+      const form = await admin.get(PAGE);
+      assert.match(form.body, /<option value="local">Indicateurs locaux<\/option>/);
+      assert.match(form.body, /les indicateurs locaux de l’organisation \(LOC_…\)/);
+
+      const mappingPage = await upload(admin, { source: 'local', year: '2026' }, csvFile(LOCAL, 'locaux.csv'));
+      assert.equal(mappingPage.statusCode, 200, mappingPage.body.slice(0, 500));
+      assert.match(mappingPage.body, /source Indicateurs locaux, année 2026, 9 lignes de données/);
+      assert.match(mappingPage.body, /Clé de l’indicateur local \(LOC_…\) ou son libellé/);
+      const mapped = formFields(mappingPage.body, `${PAGE}/apercu`);
+      assert.deepEqual(
+        ['mois', 'indicateur', 'valeur', 'numerateur', 'denominateur', 'statut', 'note'].map((c) => mapped[`colonne_${c}`]),
+        ['mois', 'indicateur', 'valeur', 'numerateur', 'denominateur', 'statut', 'note'],
+      );
+      const before = await storedCount();
+      const preview = await admin.post(`${PAGE}/apercu`, mapped);
+      assert.equal(preview.statusCode, 200, preview.body.slice(0, 2000));
+      assert.match(preview.body, /9 valeurs mensuelles seront enregistrées \(janvier 2026 à mars 2026\)/);
+      assert.match(
+        preview.body,
+        /<td>RDV séjour honorés<\/td><td>janvier 2026<\/td><td>—<\/td><td>88,61\u202f%<\/td><td>1\u202f120 \/ 1\u202f264<\/td>/,
+      );
+      assert.match(preview.body, /Sans objet \(prise de rendez-vous suspendue tout le mois\)/);
+      assert.equal(await storedCount(), before, 'la prévisualisation n’écrit rien');
+      const done = await admin.post(`${PAGE}/confirmer`, formFields(preview.body, `${PAGE}/confirmer`));
+      assert.equal(done.statusCode, 200);
+      assert.match(done.body, /Indicateurs locaux 2026 importé depuis locaux\.csv/);
+      assert.equal(await storedCount(), before + 9);
+
+      // numerateur sans denominateur : la correspondance est refusée sur la colonne manquante.
+      const partial = await upload(
+        admin,
+        { source: 'local', year: '2026' },
+        csvFile('Mois;Clé;Numérateur\n2026-04;LOC_RDV_SEJOUR_HONORES;12\n', 'partiel.csv'),
+      );
+      const partialMapping = formFields(partial.body, `${PAGE}/apercu`);
+      assert.deepEqual([partialMapping.colonne_indicateur, partialMapping.colonne_numerateur], ['Clé', 'Numérateur']);
+      const incomplete = await admin.post(`${PAGE}/apercu`, partialMapping);
+      assert.equal(incomplete.statusCode, 400);
+      assert.match(incomplete.body, /id="champ-colonne_denominateur-erreur">denominateur : numerateur est associée/);
     });
   });
 }

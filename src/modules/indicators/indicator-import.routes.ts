@@ -4,18 +4,18 @@ import { organisationIdOf, viewerOf } from '../../http/access.ts';
 import { formBody, text } from '../../http/forms.ts';
 import { renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
-import { AppError, isAppError } from '../../shared/errors.ts';
+import { type AppError, isAppError } from '../../shared/errors.ts';
 import { validate } from '../../shared/validation.ts';
 import { actorOf } from '../accounts/viewer.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
-import { findJob } from '../jobs/job.repository.ts';
+import { importJobState } from '../jobs/job.service.ts';
 import { departmentTimeZone } from '../organisations/departments.ts';
 import { yearSchema } from './indicator.schemas.ts';
 import {
   enqueueIndicatorImport,
   INDICATOR_IMPORT_JOB,
   type IndicatorImportPayload,
-  parseIndicatorImportProgress,
+  type IndicatorImportProgress,
 } from './indicator-import.job.ts';
 import {
   BACKGROUND_IMPORT_MIN_LINES,
@@ -80,10 +80,11 @@ function mappingFrom(body: Record<string, unknown>, source: CarriedFile['source'
 }
 
 /**
- * Import des chiffres des quatre sources (référent qualité et agents) : envoi du fichier → correspondance
- * des colonnes → prévisualisation (aucune écriture) → confirmation, le tout sans JavaScript. Le texte
- * CSV passe d'une étape à l'autre dans un champ caché (aucun état côté serveur) et il est revalidé à
- * chaque étape. Au-delà de `BACKGROUND_IMPORT_MIN_LINES` lignes, l'import confirmé passe en tâche de fond.
+ * Import des chiffres des sources et des indicateurs locaux (référent qualité et agents) : envoi du
+ * fichier → correspondance des colonnes → prévisualisation (aucune écriture) → confirmation, le tout
+ * sans JavaScript. Le texte CSV passe d'une étape à l'autre dans un champ caché (aucun état côté
+ * serveur) et il est revalidé à chaque étape. Au-delà de `BACKGROUND_IMPORT_MIN_LINES` lignes, l'import
+ * confirmé passe en tâche de fond.
  */
 export async function indicatorImportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // Plugin isolé : le multipart ne s'applique qu'à ces routes.
@@ -161,7 +162,7 @@ export async function indicatorImportRoutes(app: FastifyInstance, ctx: AppContex
       const body = formBody(request.body);
       const values = { source: text(body, 'source'), year: text(body, 'year') };
       const fields: Record<string, string> = {};
-      if (!isImportSource(values.source)) fields.source = 'Source : choisissez une des quatre sources.';
+      if (!isImportSource(values.source)) fields.source = 'Source : choisissez une des sources proposées.';
       try {
         validate(yearSchema, values.year);
       } catch (error) {
@@ -296,20 +297,14 @@ export async function indicatorImportRoutes(app: FastifyInstance, ctx: AppContex
 
     scope.get<{ Params: { jobId: string } }>(`${INDICATOR_IMPORT_PATH}/:jobId`, { config: STAFF }, async (request, reply) => {
       const organisationId = organisationIdOf(request);
-      const job = await findJob(ctx.db, request.params.jobId);
-      // Tâche inconnue, d'un autre type ou d'une autre organisation : 404.
-      if (!job || job.kind !== INDICATOR_IMPORT_JOB || job.organisation_id !== organisationId) throw new AppError('not_found');
-      let payload: Partial<IndicatorImportPayload> = {};
-      try {
-        payload = JSON.parse(job.payload_json) as IndicatorImportPayload;
-      } catch {
-        // Contenu illisible : la page reste affichable.
-      }
-      const progress = parseIndicatorImportProgress(job.progress_json);
-      const pending = job.status === 'queued' || job.status === 'running';
-      const failed = Boolean(progress?.error) || job.status === 'failed';
+      const { job, payload, progress, pending, title } = await importJobState<IndicatorImportPayload, IndicatorImportProgress>(
+        ctx,
+        organisationId,
+        request.params.jobId,
+        INDICATOR_IMPORT_JOB,
+      );
       return renderPage(request, reply, {
-        title: pending ? 'Import en cours' : failed ? 'Import refusé' : 'Import terminé',
+        title,
         breadcrumb: BREADCRUMB,
         ...(pending ? { refreshSeconds: 2 } : {}),
         content: indicatorImportJobView({

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { createTestContext, type TestContext, testEngines } from '../../../test/helpers/context.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createOrganisation, updatePerimeter } from '../organisations/organisation.service.ts';
-import { indicatorYearTable, recordValue } from './indicator.service.ts';
+import { addLocalIndicator, indicatorYearTable, recordValue } from './indicator.service.ts';
 import type { ImportSource } from './indicator-catalogue.ts';
 import {
   importIndicatorFile,
@@ -295,6 +295,153 @@ for (const engine of testEngines()) {
         /Certaines informations sont invalides/,
       );
       assert.equal(await storedCount(withoutCert), 0);
+    });
+
+    it('indicateurs locaux : le fichier d’exemple, par clé ou libellé, remplace une saisie, correspondance retenue', async () => {
+      const org = (
+        await createOrganisation(
+          t.ctx,
+          { slug: 'haute-loire', name: 'Préfecture de la Haute-Loire', department: '43' },
+          CLI_ACTOR,
+        )
+      ).id;
+      const created = [
+        await addLocalIndicator(
+          t.ctx,
+          org,
+          { label: 'Usagers guichet étrangers', unit: 'count', direction: 'none', source: 'import' },
+          ACTOR,
+        ),
+        await addLocalIndicator(
+          t.ctx,
+          org,
+          { label: 'RDV séjour honorés', unit: 'percent', direction: 'higher_is_better', source: 'import' },
+          ACTOR,
+        ),
+        // En saisie mensuelle : un fichier de rattrapage est accepté aussi.
+        await addLocalIndicator(
+          t.ctx,
+          org,
+          {
+            label: 'Délai moyen d’obtention d’un rendez-vous naturalisation',
+            unit: 'days',
+            direction: 'lower_is_better',
+            source: 'manual',
+          },
+          ACTOR,
+        ),
+      ].map((c) => c.key);
+      assert.deepEqual(created, [
+        'LOC_USAGERS_GUICHET_ETRANGERS',
+        'LOC_RDV_SEJOUR_HONORES',
+        'LOC_DELAI_MOYEN_D_OBTENTION_D_UN_R',
+      ]);
+      await recordValue(
+        t.ctx,
+        org,
+        'LOC_DELAI_MOYEN_D_OBTENTION_D_UN_R',
+        { month: '2026-03', status: 'measured', value: '45' },
+        ACTOR,
+      );
+
+      // Le fichier écrit le libellé avec l'apostrophe droite, le catalogue avec « ’ » : c'est le même.
+      const csv = sample('local');
+      const step = await prepareMapping(t.ctx, org, 'local', csv);
+      assert.equal(step.remembered, false);
+      assert.equal(step.lineCount, 9);
+      const preview = await importIndicatorFile(
+        t.ctx,
+        org,
+        { source: 'local', year: 2026, csv, fileName: 'indicateurs-local-exemple.csv' },
+        ACTOR,
+        { dryRun: true },
+      );
+      assert.equal(preview.sourceLabel, 'Indicateurs locaux');
+      assert.equal(preview.values.length, 9);
+      assert.deepEqual([preview.replaced, preview.replacedTyped], [1, 1]);
+      assert.deepEqual(preview.ignored, []);
+      assert.deepEqual(
+        preview.values.slice(0, 3).map((v) => [v.label, v.month, v.status, v.value]),
+        [
+          ['Délai moyen d’obtention d’un rendez-vous naturalisation', '2026-01', 'measured', 38],
+          ['Délai moyen d’obtention d’un rendez-vous naturalisation', '2026-02', 'not_applicable', null],
+          ['Délai moyen d’obtention d’un rendez-vous naturalisation', '2026-03', 'measured', 41.5],
+        ],
+      );
+      assert.equal(await storedCount(org), 1, 'la prévisualisation n’écrit rien');
+
+      await importIndicatorFile(
+        t.ctx,
+        org,
+        { source: 'local', year: 2026, csv, fileName: 'indicateurs-local-exemple.csv' },
+        ACTOR,
+      );
+      assert.equal(await storedCount(org), 9);
+      const visitors = await rowOf('LOC_USAGERS_GUICHET_ETRANGERS', org);
+      assert.deepEqual(
+        visitors.months.slice(0, 3).map((c) => c?.value),
+        [1842, 1695, 2031],
+      );
+      assert.equal(visitors.months[2]?.note, "guichet fermé le 13/03 (panne de l'outil de rendez-vous)");
+      assert.equal(visitors.months[0]?.provenance, 'imported');
+      assert.equal(visitors.quarters[0]?.value, 5568);
+      const appointments = await rowOf('LOC_RDV_SEJOUR_HONORES', org);
+      assert.deepEqual(
+        appointments.months.slice(0, 3).map((c) => c?.value),
+        [88.61, 90.7, 90.62],
+      );
+      // Le trimestre d'un taux est recalculé des sommes, pas la moyenne des trois taux.
+      assert.deepEqual(
+        [appointments.quarters[0]?.numerator, appointments.quarters[0]?.denominator, appointments.quarters[0]?.value],
+        [3361, 3736, 89.96],
+      );
+      const delay = await rowOf('LOC_DELAI_MOYEN_D_OBTENTION_D_UN_R', org);
+      assert.equal(delay.months[1]?.status, 'not_applicable');
+      assert.equal(delay.months[1]?.note, 'prise de rendez-vous suspendue tout le mois');
+      assert.equal(delay.months[2]?.value, 41.5, 'la saisie de mars est remplacée');
+      assert.equal(delay.quarters[0]?.value, 39.75);
+
+      assert.deepEqual(await rememberedMapping(t.ctx, org, 'local'), {
+        mois: 'mois',
+        indicateur: 'indicateur',
+        valeur: 'valeur',
+        numerateur: 'numerateur',
+        denominateur: 'denominateur',
+        statut: 'statut',
+        note: 'note',
+      });
+      assert.equal(await yearOfFirstLine(t.ctx, org, 'local', csv), 2026);
+
+      // Tout ou rien : un indicateur inconnu (ou d'une autre organisation) fait tout refuser.
+      await addLocalIndicator(
+        t.ctx,
+        other,
+        { label: 'Accueil Cantal', unit: 'count', direction: 'none', source: 'import' },
+        ACTOR,
+      );
+      await assert.rejects(
+        importIndicatorFile(
+          t.ctx,
+          org,
+          {
+            source: 'local',
+            year: 2026,
+            csv: `${csv.trim()}\n2026-04;LOC_ACCUEIL_CANTAL;12;;;;\n2026-04;LOC_RDV_SEJOUR_HONORES;;1300;1264;;\n`,
+            fileName: 'faux.csv',
+          },
+          ACTOR,
+        ),
+        (error: { code: string; fields: Record<string, string> }) => {
+          assert.equal(error.code, 'import_failed');
+          assert.deepEqual(error.fields, {
+            'ligne 11':
+              'ligne 11 : indicateur « LOC_ACCUEIL_CANTAL » inconnu : ni la clé (LOC_…) ni le libellé d’un indicateur local de l’organisation',
+            'ligne 12': 'ligne 12 : numerateur (1300) supérieur au denominateur (1264) : un taux ne dépasse pas 100 %',
+          });
+          return true;
+        },
+      );
+      assert.equal(await storedCount(org), 9);
     });
 
     it('XLSX : la première feuille est lue, un mois saisi en date Excel est accepté', async () => {

@@ -69,7 +69,7 @@ function tableOf(csv: string): RawTable {
 function sourceOf(input: unknown): ImportSource {
   if (!isImportSource(input)) {
     throw new AppError('validation_failed', {
-      source: 'Source : choisissez téléphonie, statistiques du site, réseaux sociaux ou ANTS.',
+      source: 'Source : choisissez téléphonie, statistiques du site, réseaux sociaux, ANTS ou indicateurs locaux.',
     });
   }
   return input;
@@ -201,9 +201,9 @@ export interface IndicatorImportSummary {
 const optionsSchema = z.object({ year: yearSchema });
 
 /**
- * Importe un fichier d'une des quatre sources, tout ou rien : chaque ligne est contrôlée (numéro et
- * raison en cas d'erreur), les valeurs mensuelles sont calculées, puis, dans une transaction, les
- * valeurs déjà enregistrées pour ces indicateurs et ces mois sont remplacées, la correspondance des
+ * Importe un fichier d'une source ou d'indicateurs locaux, tout ou rien : chaque ligne est contrôlée
+ * (numéro et raison en cas d'erreur), les valeurs mensuelles sont calculées, puis, dans une transaction,
+ * les valeurs déjà enregistrées pour ces indicateurs et ces mois sont remplacées, la correspondance des
  * colonnes est retenue et l'import est tracé. `dryRun` : la prévisualisation, sans rien écrire.
  */
 export async function importIndicatorFile(
@@ -234,6 +234,8 @@ export async function importIndicatorFile(
     year,
     population,
     indicatorKeys: new Set(catalogue.map((i) => i.key)),
+    // Saisis ou importés : un indicateur local en saisie mensuelle peut aussi recevoir un fichier.
+    localIndicators: catalogue.filter((i) => i.local).map((i) => ({ key: i.key, label: i.label, unit: i.unit })),
   });
   const total = table.rows.length;
   await options.onProgress?.(0, total);

@@ -277,3 +277,160 @@ describe('import des indicateurs : ANTS et CERT', () => {
     ]);
   });
 });
+
+describe('import des indicateurs : indicateurs locaux', () => {
+  const LOCALS = [
+    { key: 'LOC_USAGERS_GUICHET_ETRANGERS', label: 'Usagers guichet étrangers', unit: 'count' as const },
+    { key: 'LOC_RDV_SEJOUR_HONORES', label: 'RDV séjour honorés', unit: 'percent' as const },
+    { key: 'LOC_FRAUDE_DOCUMENTAIRE', label: 'Fraude documentaire détectée', unit: 'per_mille' as const },
+    { key: 'LOC_DELAI_NATURALISATION', label: 'Délai de rendez-vous naturalisation', unit: 'days' as const },
+  ];
+  const HEADER = 'mois;indicateur;valeur;numerateur;denominateur;statut;note';
+  const local = (text: string, context: Partial<ImportContext> = {}) =>
+    plan('local', text, { localIndicators: LOCALS, ...context });
+  const localErrors = (text: string, context: Partial<ImportContext> = {}) =>
+    errorsOf('local', text, { localIndicators: LOCALS, ...context });
+
+  it('propose la correspondance par les intitulés et exige une colonne de valeur', () => {
+    assert.deepEqual(suggestMapping('local', ['Mois', 'Clé', 'Numérateur', 'Dénominateur', 'Commentaire']), {
+      mois: 'Mois',
+      indicateur: 'Clé',
+      valeur: '',
+      numerateur: 'Numérateur',
+      denominateur: 'Dénominateur',
+      statut: '',
+      note: 'Commentaire',
+    });
+    assert.deepEqual(
+      mappingProblems('local', ['mois', 'indicateur', 'valeur'], { mois: 'mois', indicateur: 'indicateur', valeur: 'valeur' }),
+      {},
+    );
+    assert.match(
+      mappingProblems('local', ['mois', 'indicateur'], { mois: 'mois', indicateur: 'indicateur' }).valeur ?? '',
+      /valeur : choisissez la colonne des valeurs/,
+    );
+    assert.match(
+      mappingProblems('local', ['mois', 'indicateur', 'num'], { mois: 'mois', indicateur: 'indicateur', numerateur: 'num' })
+        .denominateur ?? '',
+      /les deux colonnes vont ensemble/,
+    );
+    assert.deepEqual(errorsOf('local', 'mois;visites\n2026-01;53156\n'), [
+      'ligne 1 : En-tête : colonnes obligatoires manquantes : indicateur — ce fichier n’est pas au format « Indicateurs locaux » (attendu : mois, indicateur) ; valeur : choisissez la colonne des valeurs (ou les colonnes numerateur et denominateur).',
+    ]);
+  });
+
+  it('clé ou libellé ; valeur telle quelle ; ×100 d’un pourcentage, ×1000 d’un pour mille ; « sans objet » avec sa note', () => {
+    const { plan: p, errors } = local(
+      [
+        HEADER,
+        '2026-01;loc_usagers_guichet_etrangers;1 842;;;;',
+        '2026-01;  rdv SÉJOUR   honorés ;;1120;1264;;',
+        '2026-01;LOC_FRAUDE_DOCUMENTAIRE;;3;1250;mesuré;',
+        '02/2026;Délai de rendez-vous naturalisation;;;;Sans objet;prise de rendez-vous suspendue',
+        '2026-03;LOC_DELAI_NATURALISATION;41,5;;;;nouvel outil de rendez-vous',
+        '2026-03;LOC_DELAI_NATURALISATION_2;;;;S.O.;homonyme absent',
+      ].join('\n'),
+      {
+        localIndicators: [...LOCALS, { key: 'LOC_DELAI_NATURALISATION_2', label: 'Délai 2', unit: 'days' }],
+      },
+    );
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      p.values.map((v) => [v.indicatorKey, v.month, v.status, v.value, v.numerator, v.denominator, v.note]),
+      [
+        ['LOC_DELAI_NATURALISATION', '2026-02', 'not_applicable', null, null, null, 'prise de rendez-vous suspendue'],
+        ['LOC_DELAI_NATURALISATION', '2026-03', 'measured', 41.5, null, null, 'nouvel outil de rendez-vous'],
+        ['LOC_DELAI_NATURALISATION_2', '2026-03', 'not_applicable', null, null, null, 'homonyme absent'],
+        ['LOC_FRAUDE_DOCUMENTAIRE', '2026-01', 'measured', 2.4, 3, 1250, null],
+        ['LOC_RDV_SEJOUR_HONORES', '2026-01', 'measured', 88.61, 1120, 1264, null],
+        ['LOC_USAGERS_GUICHET_ETRANGERS', '2026-01', 'measured', 1842, null, null, null],
+      ],
+    );
+    assert.deepEqual(p.ignored, []);
+    // Un fichier sans colonne statut ni note : une valeur mesurée par ligne.
+    const minimal = local('mois,indicateur,valeur\n2026-04,LOC_USAGERS_GUICHET_ETRANGERS,1900\n');
+    assert.deepEqual(minimal.errors, []);
+    assert.equal(minimal.plan.values[0]?.value, 1900);
+  });
+
+  it('refuse inconnu, ambigu, taux > 100 %, négatif, décimal d’un nombre, dénominateur nul ou seul, doublon, hors de l’année', () => {
+    const errors = localErrors(
+      [
+        HEADER,
+        '2026-01;LOC_INCONNU;12;;;;',
+        '2026-01;TEL_ABOUTIS;89;;;;',
+        '2026-01;Doublon;1;;;;',
+        '2026-01;LOC_RDV_SEJOUR_HONORES;;1300;1264;;',
+        '2026-02;LOC_RDV_SEJOUR_HONORES;120;;;;',
+        '2026-01;LOC_USAGERS_GUICHET_ETRANGERS;-4;;;;',
+        '2026-02;LOC_USAGERS_GUICHET_ETRANGERS;12,5;;;;',
+        '2026-03;LOC_RDV_SEJOUR_HONORES;;12;0;;',
+        '2026-04;LOC_RDV_SEJOUR_HONORES;;12;;;',
+        '2026-05;LOC_RDV_SEJOUR_HONORES;90;900;1000;;',
+        '2026-03;LOC_USAGERS_GUICHET_ETRANGERS;;;;;',
+        '2026-04;LOC_USAGERS_GUICHET_ETRANGERS;;;;sans objet;',
+        '2026-05;LOC_USAGERS_GUICHET_ETRANGERS;0;;;sans objet;fermé',
+        '2026-06;LOC_USAGERS_GUICHET_ETRANGERS;10;;;fermé;',
+        '2026-07;LOC_USAGERS_GUICHET_ETRANGERS;10;;;;',
+        '2026-07;Usagers guichet étrangers;11;;;;',
+        '2025-12;LOC_USAGERS_GUICHET_ETRANGERS;10;;;;',
+        '2026-08;;10;;;;',
+        '2026-09;LOC_USAGERS_GUICHET_ETRANGERS;;10;4;;',
+      ].join('\n'),
+      {
+        localIndicators: [
+          ...LOCALS,
+          { key: 'LOC_DOUBLON', label: 'Doublon', unit: 'count' },
+          { key: 'LOC_DOUBLON_2', label: 'doublon', unit: 'count' },
+        ],
+      },
+    );
+    assert.deepEqual(errors, [
+      'ligne 2 : indicateur « LOC_INCONNU » inconnu : ni la clé (LOC_…) ni le libellé d’un indicateur local de l’organisation',
+      'ligne 3 : indicateur « TEL_ABOUTIS » inconnu : ni la clé (LOC_…) ni le libellé d’un indicateur local de l’organisation',
+      'ligne 4 : indicateur « Doublon » ambigu : ce libellé est celui de LOC_DOUBLON et LOC_DOUBLON_2, indiquez la clé',
+      'ligne 5 : numerateur (1300) supérieur au denominateur (1264) : un taux ne dépasse pas 100 %',
+      'ligne 6 : valeur 120 : un pourcentage est compris entre 0 et 100',
+      'ligne 7 : valeur négatif (-4)',
+      'ligne 8 : valeur « 12,5 » : un nombre entier est attendu (LOC_USAGERS_GUICHET_ETRANGERS compte des unités)',
+      'ligne 9 : denominateur nul : rien à mesurer, indiquez le statut « sans objet » et sa raison en note',
+      'ligne 10 : denominateur vide : numerateur et denominateur vont ensemble',
+      'ligne 11 : valeur et numerateur/denominateur : indiquez l’une ou les autres, pas les deux',
+      'ligne 12 : valeur vide : indiquez valeur, ou numerateur et denominateur, ou le statut « sans objet » avec sa raison en note',
+      'ligne 13 : statut « sans objet » : la note doit en donner la raison (exemple : « aucune demande »)',
+      'ligne 14 : statut « sans objet » : valeur, numerateur et denominateur doivent rester vides',
+      'ligne 15 : statut « fermé » inconnu (attendu : vide, « mesuré » ou « sans objet »)',
+      'ligne 17 : l’indicateur LOC_USAGERS_GUICHET_ETRANGERS pour 2026-07 déjà présent ligne 16',
+      'ligne 18 : mois 2025-12 hors de l’année 2026 choisie pour l’import',
+      'ligne 19 : indicateur vide',
+      'ligne 20 : valeur calculée 2,5 : un nombre entier est attendu (LOC_USAGERS_GUICHET_ETRANGERS compte des unités)',
+    ]);
+  });
+
+  it('« 88,6 % » est lu comme 88,6 ; une valeur sous 1 % est signalée (cellule Excel au format pourcentage)', () => {
+    const { plan: p, errors } = local(
+      `${HEADER}\n2026-01;LOC_RDV_SEJOUR_HONORES;88,6 %;;;;\n2026-02;LOC_RDV_SEJOUR_HONORES;0,886;;;;\n2026-03;LOC_FRAUDE_DOCUMENTAIRE;2,4 ‰;;;;\n`,
+    );
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      p.values.map((v) => v.value),
+      [2.4, 88.6, 0.89],
+    );
+    assert.deepEqual(p.warnings, [
+      {
+        line: 3,
+        message:
+          'valeur 0,886 pour LOC_RDV_SEJOUR_HONORES : moins de 1 %, vérifiez qu’il ne s’agit pas d’une cellule au format pourcentage (0,886 pour 88,6 %)',
+      },
+    ]);
+    assert.deepEqual(localErrors(`${HEADER}\n2026-01;LOC_USAGERS_GUICHET_ETRANGERS;12 %;;;;\n`), [
+      'ligne 2 : valeur « 12 % » : un nombre est attendu (exemple : 4,2)',
+    ]);
+  });
+
+  it('sans indicateur local, chaque ligne le dit', () => {
+    assert.deepEqual(errorsOf('local', `${HEADER}\n2026-01;LOC_USAGERS_GUICHET_ETRANGERS;12;;;;\n`), [
+      'ligne 2 : indicateur « LOC_USAGERS_GUICHET_ETRANGERS » inconnu : l’organisation n’a aucun indicateur local (ajoutez-le au catalogue avant l’import)',
+    ]);
+  });
+});

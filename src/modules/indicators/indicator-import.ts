@@ -3,10 +3,11 @@ import type { ImportSource, IndicatorUnit } from './indicator-catalogue.ts';
 import { ratioValue, round2 } from './indicator-cell.ts';
 
 /**
- * Imports des quatre sources de chiffres (téléphonie, statistiques du site, réseaux sociaux, ANTS/CERT) :
- * formats documentés dans docs/formats/indicateurs-<source>.md, lecture du tableau, correspondance des
- * colonnes, contrôle ligne par ligne et calcul des valeurs mensuelles à enregistrer. Domaine pur : ni
- * base, ni fichier ; le service y ajoute le catalogue de l'organisation, la population et l'écriture.
+ * Imports des sources de chiffres (téléphonie, statistiques du site, réseaux sociaux, ANTS/CERT) et des
+ * indicateurs locaux : formats documentés dans docs/formats/indicateurs-<source>.md, lecture du tableau,
+ * correspondance des colonnes, contrôle ligne par ligne et calcul des valeurs mensuelles à enregistrer.
+ * Domaine pur : ni base, ni fichier ; le service y ajoute le catalogue de l'organisation, la population
+ * et l'écriture.
  */
 
 export interface LineError {
@@ -38,6 +39,7 @@ export interface SourceFormat {
   /** Ce que contient une ligne, pour l'aide de la page d'import. */
   line: string;
   columns: readonly ColumnSpec[];
+  /** Indicateurs fixes que la source alimente ; vide pour `local`, dont chaque ligne nomme son indicateur. */
   indicators: readonly ProducedIndicator[];
 }
 
@@ -186,6 +188,46 @@ export const IMPORT_FORMATS: Record<ImportSource, SourceFormat> = {
       { key: 'TP_PC', unit: 'days', module: 2 },
     ],
   },
+  local: {
+    source: 'local',
+    label: 'Indicateurs locaux',
+    line: 'une ligne par mois et par indicateur local : valeur, ou numérateur et dénominateur, ou « sans objet »',
+    columns: [
+      { key: 'mois', required: true, description: 'Mois (AAAA-MM ou MM/AAAA).', aliases: ['date', 'periode'] },
+      {
+        key: 'indicateur',
+        required: true,
+        description: 'Clé de l’indicateur local (LOC_…) ou son libellé tel qu’au catalogue de l’organisation.',
+        aliases: ['cle', 'code', 'libelle', 'indicateur_local', 'cle_indicateur'],
+      },
+      {
+        key: 'valeur',
+        required: false,
+        description: 'Valeur du mois dans l’unité de l’indicateur ; vide si numerateur et denominateur sont donnés.',
+        aliases: ['value', 'resultat', 'valeur_du_mois'],
+      },
+      {
+        key: 'numerateur',
+        required: false,
+        description: 'Numérateur : avec le dénominateur, la valeur est calculée (× 100 pour un pourcentage, × 1 000 pour mille).',
+        aliases: ['numerator', 'num'],
+      },
+      {
+        key: 'denominateur',
+        required: false,
+        description: 'Dénominateur (non nul), avec le numérateur.',
+        aliases: ['denominator', 'denom'],
+      },
+      {
+        key: 'statut',
+        required: false,
+        description: 'Vide ou « mesuré » ; « sans objet » quand il n’y a rien à mesurer (la note en donne alors la raison).',
+        aliases: ['status', 'etat'],
+      },
+      NOTE_COLUMN,
+    ],
+    indicators: [],
+  },
 };
 
 export function isImportSource(value: unknown): value is ImportSource {
@@ -306,7 +348,28 @@ export function mappingProblems(
     if (other) problems[column.key] = `${column.key} : la colonne « ${header} » est déjà associée à ${other}.`;
     else usedBy.set(header, column.key);
   }
+  if (source === 'local') Object.assign(problems, localMappingProblems(mapping, problems));
   return problems;
+}
+
+/**
+ * Indicateurs locaux : aucune colonne de valeur n'est obligatoire seule, mais il en faut une — `valeur`,
+ * la paire `numerateur` + `denominateur`, ou au moins `statut` (un fichier tout « sans objet »).
+ */
+function localMappingProblems(mapping: ColumnMapping, problems: Record<string, string>): Record<string, string> {
+  const mapped = (key: string) => (mapping[key] ?? '') !== '';
+  const found: Record<string, string> = {};
+  if (mapped('numerateur') !== mapped('denominateur')) {
+    const missing = mapped('numerateur') ? 'denominateur' : 'numerateur';
+    const present = missing === 'numerateur' ? 'denominateur' : 'numerateur';
+    if (!problems[missing])
+      found[missing] =
+        `${missing} : ${present} est associée, les deux colonnes vont ensemble ; choisissez aussi la colonne ${missing}.`;
+  }
+  if (!['valeur', 'numerateur', 'denominateur', 'statut'].some(mapped) && !problems.valeur) {
+    found.valeur = 'valeur : choisissez la colonne des valeurs (ou les colonnes numerateur et denominateur).';
+  }
+  return found;
 }
 
 /** Les colonnes obligatoires absentes (après correspondance) : le fichier n'est pas au format de la source. */
@@ -434,6 +497,14 @@ export interface ImportContext {
   population: number | null;
   /** Indicateurs du catalogue de l'organisation : les autres sont ignorés (hors périmètre). */
   indicatorKeys: ReadonlySet<string>;
+  /** Indicateurs locaux de l'organisation (source `import` ou `manual`), que nomment les lignes du format `local`. */
+  localIndicators?: readonly LocalImportIndicator[];
+}
+
+export interface LocalImportIndicator {
+  key: string;
+  label: string;
+  unit: IndicatorUnit;
 }
 
 export interface ImportPlan {
@@ -453,6 +524,22 @@ interface Sums {
   numerator: number;
   denominator: number;
   notes: Set<string>;
+}
+
+/** « sans objet », « S.O. », `not_applicable` ; vide ou « mesuré » : une valeur mesurée. */
+function localStatus(raw: string): Parsed<PlannedValue['status']> {
+  const text = normaliseHeader(raw);
+  if (['', 'mesure', 'mesuree', 'measured'].includes(text)) return { ok: true, value: 'measured' };
+  if (['sans_objet', 'so', 's_o', 'not_applicable'].includes(text)) return { ok: true, value: 'not_applicable' };
+  return { ok: false, message: `statut « ${raw} » inconnu (attendu : vide, « mesuré » ou « sans objet »)` };
+}
+
+/**
+ * Un libellé comparé sans tenir compte des majuscules, des espaces en trop ni de la forme de l'apostrophe
+ * (le catalogue écrit « ’ », un tableur souvent « ' »).
+ */
+function labelKey(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').replace(/[’‘ʼ]/g, "'").toLocaleLowerCase('fr');
 }
 
 function joinNotes(notes: Iterable<string>): string | null {
@@ -476,6 +563,9 @@ export class ImportPlanner {
   readonly #granularity = new Map<string, { kind: 'day' | 'month'; line: number }>();
   readonly #telephony = new Map<string, Sums>();
   readonly #values: PlannedValue[] = [];
+  /** Indicateurs locaux par clé (majuscules) et par libellé (plusieurs si deux libellés se confondent). */
+  readonly #localByKey = new Map<string, LocalImportIndicator>();
+  readonly #localByLabel = new Map<string, LocalImportIndicator[]>();
 
   constructor(source: ImportSource, headers: readonly string[], mapping: ColumnMapping, context: ImportContext) {
     this.#source = source;
@@ -485,6 +575,11 @@ export class ImportPlanner {
       const header = mapping[column.key] ?? '';
       const position = header === '' ? -1 : headers.indexOf(header);
       if (position >= 0) this.#index.set(column.key, position);
+    }
+    for (const local of context.localIndicators ?? []) {
+      this.#localByKey.set(local.key.toUpperCase(), local);
+      const label = labelKey(local.label);
+      this.#localByLabel.set(label, [...(this.#localByLabel.get(label) ?? []), local]);
     }
   }
 
@@ -532,6 +627,9 @@ export class ImportPlanner {
         break;
       case 'ants':
         this.#addAnts(line, cells, problems, take, note ?? '');
+        break;
+      case 'local':
+        this.#addLocal(line, cells, problems, take, note ?? '');
         break;
     }
     if (problems.length > 0) this.errors.push({ line, message: problems.join(' ; ') });
@@ -709,8 +807,8 @@ export class ImportPlanner {
     };
     const base = { month, breakdown: '', note: note || null };
     const nothing = files === 0;
-    const weighted = (indicatorKey: string, delay: number | null) => {
-      if (delay === null) return;
+    // Aucun dossier traité : sans objet (0 / 0), jamais un délai ou un taux nul.
+    const push = (indicatorKey: string, measured: { value: number | null; numerator: number; denominator: number }) => {
       this.#values.push(
         nothing
           ? {
@@ -722,39 +820,17 @@ export class ImportPlanner {
               denominator: 0,
               note: joinNotes(['aucun dossier traité', note]),
             }
-          : {
-              ...base,
-              indicatorKey,
-              status: 'measured',
-              value: round2(delay),
-              // Délai × dossiers : le délai d'un trimestre se recalcule des sommes, pondéré par les dossiers.
-              numerator: Math.round(delay * files * 1e6) / 1e6,
-              denominator: files,
-            },
+          : { ...base, indicatorKey, status: 'measured', ...measured },
       );
+    };
+    const weighted = (indicatorKey: string, delay: number | null) => {
+      if (delay === null) return;
+      // Délai × dossiers : le délai d'un trimestre se recalcule des sommes, pondéré par les dossiers.
+      push(indicatorKey, { value: round2(delay), numerator: Math.round(delay * files * 1e6) / 1e6, denominator: files });
     };
     const fraudRate = (indicatorKey: string) => {
       if (fraud === null) return;
-      this.#values.push(
-        nothing
-          ? {
-              ...base,
-              indicatorKey,
-              status: 'not_applicable',
-              value: null,
-              numerator: 0,
-              denominator: 0,
-              note: joinNotes(['aucun dossier traité', note]),
-            }
-          : {
-              ...base,
-              indicatorKey,
-              status: 'measured',
-              value: ratioValue(fraud, files, 'per_mille'),
-              numerator: fraud,
-              denominator: files,
-            },
-      );
+      push(indicatorKey, { value: ratioValue(fraud, files, 'per_mille'), numerator: fraud, denominator: files });
     };
     if (title === 'CIV') {
       weighted('CIV_TELEPROC_DELAI', certDelay);
@@ -795,6 +871,120 @@ export class ImportPlanner {
     }
   }
 
+  /** L'indicateur local nommé par une ligne : sa clé (sans tenir compte des majuscules), sinon son libellé. */
+  #localIndicator(name: string): Parsed<LocalImportIndicator> {
+    const byKey = this.#localByKey.get(name.toUpperCase());
+    if (byKey) return { ok: true, value: byKey };
+    const byLabel = this.#localByLabel.get(labelKey(name)) ?? [];
+    if (byLabel.length === 1 && byLabel[0]) return { ok: true, value: byLabel[0] };
+    if (byLabel.length > 1) {
+      return {
+        ok: false,
+        message: `indicateur « ${name} » ambigu : ce libellé est celui de ${byLabel.map((l) => l.key).join(' et ')}, indiquez la clé`,
+      };
+    }
+    return {
+      ok: false,
+      message:
+        this.#localByKey.size === 0
+          ? `indicateur « ${name} » inconnu : l’organisation n’a aucun indicateur local (ajoutez-le au catalogue avant l’import)`
+          : `indicateur « ${name} » inconnu : ni la clé (LOC_…) ni le libellé d’un indicateur local de l’organisation`,
+    };
+  }
+
+  #addLocal(
+    line: number,
+    cells: readonly string[],
+    problems: string[],
+    take: <T>(r: Parsed<T>) => T | undefined,
+    note: string,
+  ): void {
+    const month = take(monthOf(this.#cell(cells, 'mois'), 'mois'));
+    const name = this.#cell(cells, 'indicateur');
+    if (name === '') problems.push('indicateur vide');
+    const indicator = name === '' ? undefined : take(this.#localIndicator(name));
+    const status = take(localStatus(this.#cell(cells, 'statut')));
+    const raw = {
+      valeur: this.#cell(cells, 'valeur'),
+      numerateur: this.#cell(cells, 'numerateur'),
+      denominateur: this.#cell(cells, 'denominateur'),
+    };
+    let value: number | null = null;
+    let numerator: number | null = null;
+    let denominator: number | null = null;
+    if (status === 'not_applicable') {
+      // « Sans objet » est un choix explicite, jamais un 0 vide : sa raison est exigée, sans chiffre à côté.
+      if (!note) problems.push('statut « sans objet » : la note doit en donner la raison (exemple : « aucune demande »)');
+      if (raw.valeur || raw.numerateur || raw.denominateur) {
+        problems.push('statut « sans objet » : valeur, numerateur et denominateur doivent rester vides');
+      }
+    } else if (status === 'measured') {
+      const fraction = raw.numerateur !== '' || raw.denominateur !== '';
+      if (raw.valeur !== '' && fraction) {
+        problems.push('valeur et numerateur/denominateur : indiquez l’une ou les autres, pas les deux');
+      } else if (fraction) {
+        if (raw.numerateur === '' || raw.denominateur === '') {
+          problems.push(
+            `${raw.numerateur === '' ? 'numerateur' : 'denominateur'} vide : numerateur et denominateur vont ensemble`,
+          );
+        } else {
+          numerator = take(decimal(raw.numerateur, 'numerateur')) ?? null;
+          denominator = take(decimal(raw.denominateur, 'denominateur')) ?? null;
+        }
+        if (numerator !== null && denominator !== null && indicator) {
+          if (denominator === 0) {
+            problems.push('denominateur nul : rien à mesurer, indiquez le statut « sans objet » et sa raison en note');
+          } else if (indicator.unit === 'percent' && numerator > denominator) {
+            problems.push(
+              `numerateur (${raw.numerateur}) supérieur au denominateur (${raw.denominateur}) : un taux ne dépasse pas 100 %`,
+            );
+          } else value = ratioValue(numerator, denominator, indicator.unit);
+        }
+      } else if (raw.valeur !== '') {
+        // « 88,6 % » tel qu'un tableur l'exporte : le signe de l'unité de l'indicateur est toléré.
+        const sign = indicator?.unit === 'percent' ? /\s*%$/ : indicator?.unit === 'per_mille' ? /\s*‰$/ : null;
+        value = take(decimal(sign ? raw.valeur.replace(sign, '') : raw.valeur, 'valeur')) ?? null;
+        if (value !== null && indicator?.unit === 'percent' && value > 0 && value < 1) {
+          // Une cellule Excel au format pourcentage vaut 0,886 pour 88,6 % : la valeur serait 100 fois trop petite.
+          this.warnings.push({
+            line,
+            message: `valeur ${raw.valeur} pour ${indicator.key} : moins de 1 %, vérifiez qu’il ne s’agit pas d’une cellule au format pourcentage (0,886 pour 88,6 %)`,
+          });
+        }
+      } else {
+        problems.push(
+          'valeur vide : indiquez valeur, ou numerateur et denominateur, ou le statut « sans objet » avec sa raison en note',
+        );
+      }
+      if (value !== null && indicator?.unit === 'percent' && value > 100) {
+        problems.push(`valeur ${raw.valeur} : un pourcentage est compris entre 0 et 100`);
+      }
+      if (value !== null && indicator?.unit === 'count' && !Number.isInteger(value)) {
+        problems.push(
+          raw.valeur !== ''
+            ? `valeur « ${raw.valeur} » : un nombre entier est attendu (${indicator.key} compte des unités)`
+            : `valeur calculée ${String(value).replace('.', ',')} : un nombre entier est attendu (${indicator.key} compte des unités)`,
+        );
+      }
+    }
+    if (month === undefined || !indicator) return;
+    const outside = this.#inYear(month);
+    if (outside) problems.push(outside);
+    const duplicate = this.#duplicate(`${month}|${indicator.key}`, line, `l’indicateur ${indicator.key} pour ${month}`);
+    if (duplicate) problems.push(duplicate);
+    if (problems.length > 0 || status === undefined || (status === 'measured' && value === null)) return;
+    this.#values.push({
+      indicatorKey: indicator.key,
+      month,
+      breakdown: '',
+      status,
+      value: value === null ? null : round2(value),
+      numerator,
+      denominator,
+      note: note || null,
+    });
+  }
+
   /** Les valeurs à enregistrer, celles du catalogue de l'organisation seulement ; les autres sont comptées à part. */
   finish(): ImportPlan {
     const values = [...this.#values];
@@ -816,10 +1006,13 @@ export class ImportPlanner {
     values.sort(
       (a, b) =>
         (order.get(a.indicatorKey) ?? 0) - (order.get(b.indicatorKey) ?? 0) ||
+        // Indicateurs locaux : aucun ordre fixe, la clé en tient lieu.
+        a.indicatorKey.localeCompare(b.indicatorKey) ||
         a.month.localeCompare(b.month) ||
         a.breakdown.localeCompare(b.breakdown, 'fr'),
     );
-    const kept = values.filter((v) => this.#context.indicatorKeys.has(v.indicatorKey));
+    // Une ligne locale ne désigne qu'un indicateur local de l'organisation : rien n'est hors périmètre.
+    const kept = this.#source === 'local' ? values : values.filter((v) => this.#context.indicatorKeys.has(v.indicatorKey));
     const ignored = format.indicators
       .filter((i) => !this.#context.indicatorKeys.has(i.key))
       .map((i) => ({ indicatorKey: i.key, module: i.module, values: values.filter((v) => v.indicatorKey === i.key).length }))

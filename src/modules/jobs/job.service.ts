@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { AppContext } from '../../shared/context.ts';
+import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { retryDelayMs } from './backoff.ts';
 import {
@@ -7,6 +8,7 @@ import {
   claimJob,
   completeJob,
   failJob,
+  findJob,
   insertJob,
   listDueJobs,
   releaseLease,
@@ -140,4 +142,39 @@ export class JobRunner {
     await this.#loop.stop();
     await releaseLease(this.#ctx.db, LEASE_NAME, this.holder).catch(() => undefined);
   }
+}
+
+/** Contenu JSON d'une tâche (charge ou avancement) ; illisible ou absent : `null`, la page reste affichable. */
+function parseJson<T>(json: string | null): T | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * L'état d'une tâche d'import pour sa page de suivi : tâche inconnue, d'un autre type ou d'une autre
+ * organisation → 404 ; sinon sa charge, son avancement, et si elle attend, a échoué ou est terminée.
+ */
+export async function importJobState<Payload, Progress extends { error?: unknown }>(
+  ctx: AppContext,
+  organisationId: string,
+  jobId: string,
+  kind: string,
+) {
+  const job = await findJob(ctx.db, jobId);
+  if (!job || job.kind !== kind || job.organisation_id !== organisationId) throw new AppError('not_found');
+  const payload: Partial<Payload> = parseJson<Payload>(job.payload_json) ?? {};
+  const progress = parseJson<Progress>(job.progress_json);
+  const pending = job.status === 'queued' || job.status === 'running';
+  const failed = Boolean(progress?.error) || job.status === 'failed';
+  return {
+    job,
+    payload,
+    progress,
+    pending,
+    title: pending ? 'Import en cours' : failed ? 'Import refusé' : 'Import terminé',
+  };
 }

@@ -38,7 +38,11 @@ function formatsHelp(): SafeHtml {
         header: 'Colonnes facultatives',
         cell: (f) => f.columns.filter((c) => !c.required).map((c, i) => html`${i > 0 ? ', ' : ''}<code>${c.key}</code>`),
       },
-      { header: 'Indicateurs', cell: (f) => f.indicators.map((i) => i.key).join(', ') },
+      {
+        header: 'Indicateurs',
+        cell: (f) =>
+          f.source === 'local' ? 'les indicateurs locaux de l’organisation (LOC_…)' : f.indicators.map((i) => i.key).join(', '),
+      },
     ],
     IMPORT_SOURCES.map((s) => IMPORT_FORMATS[s]),
     '',
@@ -57,7 +61,7 @@ export function indicatorImportFormView(v: IndicatorImportFormView): SafeHtml {
   const fileError = v.fields?.file;
   return html`<div class="fr-grid-row"><div class="fr-col-12">
 <h1>Importer des indicateurs</h1>
-<p>Chiffres mensuels de la téléphonie, des statistiques du site internet, des réseaux sociaux et de l’ANTS : un fichier CSV (séparateur virgule ou point-virgule, UTF-8) ou un classeur Excel <code>.xlsx</code> (première feuille), 20 Mo au plus. Après l’envoi, vous associez les colonnes du fichier aux colonnes attendues (la correspondance est retenue pour la prochaine fois), puis vous vérifiez l’aperçu avant de confirmer.</p>
+<p>Chiffres mensuels de la téléphonie, des statistiques du site internet, des réseaux sociaux, de l’ANTS et des indicateurs locaux de l’organisation : un fichier CSV (séparateur virgule ou point-virgule, UTF-8) ou un classeur Excel <code>.xlsx</code> (première feuille), 20 Mo au plus. Après l’envoi, vous associez les colonnes du fichier aux colonnes attendues (la correspondance est retenue pour la prochaine fois), puis vous vérifiez l’aperçu avant de confirmer.</p>
 <p>L’import est tout ou rien : à la moindre ligne en erreur, rien n’est enregistré. Un mois déjà importé est remplacé. Les formats sont décrits dans la documentation (<code>docs/formats/indicateurs-&lt;source&gt;.md</code>), chacun avec un fichier d’exemple.</p>
 ${formatsHelp()}
 ${errorSummary(v.error, v.fields)}
