@@ -10,8 +10,9 @@ let sequence = 0;
 
 /**
  * Identifiant UUID v7 (RFC 9562) : les millisecondes en tête, puis un compteur et de l'aléa. Pour les lignes
- * écrites en masse (valeurs des réponses d'enquête) : l'index de la clé primaire croît à droite au lieu de
- * toucher une page au hasard à chaque insertion, ce qui réduit d'autant les pages écrites à chaque validation.
+ * écrites en masse (valeurs des réponses d'enquête, courrier relevé) : l'index de la clé primaire croît à
+ * droite au lieu de toucher une page au hasard à chaque insertion, ce qui réduit d'autant les pages écrites à
+ * chaque validation.
  */
 export function newOrderedId(): string {
   let ms = Date.now();

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * Index du tableau des indicateurs (mesurés par bench/indicators.bench.ts, 100 000 dossiers et 20 000
- * réponses, SQLite : le tableau de l'année passe d'environ 125 à 95 ms) :
+ * réponses, SQLite, machine partagée : le tableau de l'année passe d'environ 120 à 90 ms) :
  * - les valeurs d'enquête portent aussi leur réponse : les comptes par mois de réponse lisent l'index seul,
  *   sans la table (`survey_answers_campaign`, dont il prolonge les colonnes, devient inutile) ;
  * - les demandes de rendez-vous d'élus d'une organisation (quelques dizaines) se trouvent sans parcourir

@@ -4,6 +4,7 @@ import { newId } from '../../shared/ids.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { readReferentielFile } from '../referentiel/referentiel.data.ts';
 import { listEngagements } from '../referentiel/referentiel.repository.ts';
+import { forgetCollectionPoints } from './point-cache.ts';
 import {
   countResponsesOfQuestionnaire,
   findNextVersion,
@@ -384,7 +385,7 @@ async function saveDefinition(
   const now = ctx.clock.now().toISOString();
   const definitionJson = JSON.stringify(questionnaire);
   const before = questionnaireSchema.parse(JSON.parse(row.definition_json));
-  return ctx.db.transaction().execute(async (trx) => {
+  const saved = await ctx.db.transaction().execute(async (trx) => {
     const responses = await countResponsesOfQuestionnaire(trx, row.organisation_id, row.id);
     if (responses === 0) {
       await updateQuestionnaireRow(trx, row.organisation_id, row.id, {
@@ -431,6 +432,9 @@ async function saveDefinition(
     });
     return { id, version, newVersion: true };
   });
+  // Un questionnaire modifié sans réponse encore : les formulaires publics en cache le relisent aussitôt.
+  forgetCollectionPoints(ctx);
+  return saved;
 }
 
 /** Ce que l'audit garde : titre et questions (clé, type, libellé, obligatoire). */
