@@ -805,11 +805,6 @@ async function national(): Promise<void> {
     phase = performance.now();
     await client.query('VACUUM ANALYZE cases');
     const vacuumMs = performance.now() - phase;
-    if (process.env.TMP_PG_HOLD) {
-      console.log('HOLD', url.toString());
-      const { existsSync } = await import('node:fs');
-      while (!existsSync('/tmp/pg-release')) await new Promise((r) => setTimeout(r, 1000));
-    }
     const total = Number((await client.query('SELECT count(*) AS n FROM cases')).rows[0]?.n);
     const loadMs = performance.now() - start0;
 
