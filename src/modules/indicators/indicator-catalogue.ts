@@ -1,3 +1,5 @@
+import type { RefIndicatorTable } from '../referentiel/referentiel.table.ts';
+
 /**
  * Le catalogue des indicateurs d'une organisation : les 33 du référentiel (filtrés par le périmètre)
  * et ses indicateurs locaux, avec pour chacun la source de ses valeurs et la règle d'agrégation des
@@ -78,18 +80,8 @@ export interface CatalogueIndicator {
   local: boolean;
 }
 
-export interface ReferentielIndicatorRow {
-  key: string;
-  code: string | null;
-  label: string;
-  module_number: number;
-  engagements_json: string;
-  unit: string;
-  direction: string;
-  period: string;
-  source: string;
-  formula: string | null;
-}
+/** Un indicateur du référentiel tel que la table le garde (sans son rang d'affichage). */
+export type ReferentielIndicatorRow = Omit<RefIndicatorTable, 'position'>;
 
 export interface LocalIndicatorRow {
   key: string;
