@@ -1,3 +1,4 @@
+import { formatInteger } from './format.ts';
 import { type HtmlValue, html, type SafeHtml } from './html.ts';
 
 /** Champs de formulaire DSFR : l'erreur est liée au champ (aria-describedby) et la saisie est conservée. */
@@ -119,4 +120,40 @@ export function pagination(currentPage: number, pageCount: number, hrefFor: (pag
   ${pages}
   ${currentPage < pageCount ? link(currentPage + 1, 'Page suivante', ' fr-pagination__link--next fr-pagination__link--lg-label') : ''}
 </ul></nav>`;
+}
+
+export interface LineErrorsPage {
+  title: string;
+  fileName: string;
+  message: string;
+  /** Erreurs par ligne : « ligne 12 » → message (qui peut répéter « ligne 12 : »). */
+  fields: Record<string, string>;
+  retryHref: string;
+}
+
+/** Page d'un import refusé : le message, puis chaque ligne fautive avec sa raison ; rien n'a été écrit. */
+export function lineErrorsPage(v: LineErrorsPage): SafeHtml {
+  // Le message peut répéter « ligne N : » : la colonne Ligne le dit déjà.
+  const rows = Object.entries(v.fields).map(([where, message]) => ({
+    where,
+    message: message.startsWith(`${where} : `) ? message.slice(where.length + 3) : message,
+  }));
+  const count = `${formatInteger(rows.length)} erreur${rows.length > 1 ? 's' : ''}`;
+  return html`<div class="fr-grid-row"><div class="fr-col-12">
+<h1>${v.title}</h1>
+<div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
+  <h2 class="fr-alert__title">${v.message}</h2>
+  <p>Fichier : ${v.fileName}. ${count} à corriger.</p>
+</div>
+${table(
+  'Lignes en erreur',
+  [
+    { header: 'Ligne', cell: (r) => r.where },
+    { header: 'Erreur', cell: (r) => r.message },
+  ],
+  rows,
+  'Aucune erreur.',
+)}
+<p class="fr-mt-3w"><a class="fr-btn" href="${v.retryHref}">Importer un fichier corrigé</a></p>
+</div></div>`;
 }

@@ -7,6 +7,7 @@ import { formBody, text } from '../../http/forms.ts';
 import { renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
+import { lineErrorsPage } from '../../ui/components.ts';
 import { actorOf } from '../accounts/viewer.ts';
 import { importJobState } from '../jobs/job.service.ts';
 import {
@@ -18,14 +19,7 @@ import {
 } from './case-import.job.ts';
 import { importCases } from './case-import.service.ts';
 import { decodeCsv, parseCaseCsv } from './case-import.ts';
-import {
-  IMPORT_PATH,
-  importErrorsView,
-  importFormView,
-  importJobView,
-  importPreviewView,
-  importResultView,
-} from './views/import.view.ts';
+import { IMPORT_PATH, importFormView, importJobView, importPreviewView, importResultView } from './views/import.view.ts';
 
 /** Taille maximale du fichier envoyé. */
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
@@ -153,7 +147,13 @@ export function caseImportRoutes(ctx: AppContext) {
         title: 'Prévisualisation de l’import',
         status: error.status,
         breadcrumb: BREADCRUMB,
-        content: importErrorsView({ fileName, message: error.message, fields: error.fields }),
+        content: lineErrorsPage({
+          title: 'Prévisualisation de l’import',
+          fileName,
+          message: error.message,
+          fields: error.fields,
+          retryHref: IMPORT_PATH,
+        }),
       });
     }
 

@@ -6,6 +6,7 @@ import { renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { type AppError, isAppError } from '../../shared/errors.ts';
 import { validate } from '../../shared/validation.ts';
+import { lineErrorsPage } from '../../ui/components.ts';
 import { actorOf } from '../accounts/viewer.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { importJobState } from '../jobs/job.service.ts';
@@ -28,7 +29,6 @@ import { type ColumnMapping, IMPORT_FORMATS, isImportSource, mappingProblems } f
 import {
   type CarriedFile,
   INDICATOR_IMPORT_PATH,
-  indicatorImportErrorsView,
   indicatorImportFormView,
   indicatorImportJobView,
   indicatorImportResultView,
@@ -139,7 +139,13 @@ export async function indicatorImportRoutes(app: FastifyInstance, ctx: AppContex
         title: 'Import refusé',
         status: error.status,
         breadcrumb: BREADCRUMB,
-        content: indicatorImportErrorsView({ fileName, message: error.message, fields: error.fields }),
+        content: lineErrorsPage({
+          title: 'Import refusé',
+          fileName,
+          message: error.message,
+          fields: error.fields,
+          retryHref: INDICATOR_IMPORT_PATH,
+        }),
       });
     }
 

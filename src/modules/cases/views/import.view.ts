@@ -1,4 +1,4 @@
-import { csrfField, errorSummary, table } from '../../../ui/components.ts';
+import { csrfField, errorSummary, lineErrorsPage, table } from '../../../ui/components.ts';
 import { formatDate, formatInteger } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
 import type { ImportSummary } from '../case-import.service.ts';
@@ -94,37 +94,6 @@ ${previewTable(v.summary)}
 </div></div>`;
 }
 
-export interface ImportErrorsView {
-  fileName: string;
-  message: string;
-  fields: Record<string, string>;
-}
-
-export function importErrorsView(v: ImportErrorsView): SafeHtml {
-  // Le message peut répéter « ligne N : » : la colonne Ligne le dit déjà.
-  const rows = Object.entries(v.fields).map(([where, message]) => ({
-    where,
-    message: message.startsWith(`${where} : `) ? message.slice(where.length + 3) : message,
-  }));
-  return html`<div class="fr-grid-row"><div class="fr-col-12">
-<h1>Prévisualisation de l’import</h1>
-<div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
-  <h2 class="fr-alert__title">${v.message}</h2>
-  <p>Fichier : ${v.fileName}. ${formatInteger(rows.length)} erreur${rows.length > 1 ? 's' : ''} à corriger.</p>
-</div>
-${table(
-  'Lignes en erreur',
-  [
-    { header: 'Ligne', cell: (r) => r.where },
-    { header: 'Erreur', cell: (r) => r.message },
-  ],
-  rows,
-  'Aucune erreur.',
-)}
-<p class="fr-mt-3w"><a class="fr-btn" href="${IMPORT_PATH}">Importer un fichier corrigé</a></p>
-</div></div>`;
-}
-
 export function importResultView(v: { fileName: string; summary: ImportSummary }): SafeHtml {
   const progress: HtmlValue = html`<div class="fr-mb-3w">
   <label class="fr-label" for="progression-import">Progression de l’import : terminé</label>
@@ -158,7 +127,14 @@ export interface ImportJobView {
 /** Suivi d'un import en tâche de fond : la page se recharge seule tant qu'il n'est pas terminé. */
 export function importJobView(v: ImportJobView): SafeHtml {
   if (v.result) return importResultView({ fileName: v.fileName, summary: { ...v.result, changes: [] } });
-  if (v.error) return importErrorsView({ fileName: v.fileName, message: v.error.message, fields: v.error.fields });
+  if (v.error)
+    return lineErrorsPage({
+      title: 'Prévisualisation de l’import',
+      fileName: v.fileName,
+      message: v.error.message,
+      fields: v.error.fields,
+      retryHref: IMPORT_PATH,
+    });
   if (v.status === 'failed' || v.status === 'done') {
     return html`<div class="fr-grid-row"><div class="fr-col-12">
 <h1>Import interrompu</h1>

@@ -1,4 +1,4 @@
-import { csrfField, errorSummary, selectField, table, textField } from '../../../ui/components.ts';
+import { csrfField, errorSummary, lineErrorsPage, selectField, table, textField } from '../../../ui/components.ts';
 import { formatInteger } from '../../../ui/format.ts';
 import { html, type SafeHtml } from '../../../ui/html.ts';
 import { IMPORT_SOURCES, type ImportSource } from '../indicator-catalogue.ts';
@@ -257,37 +257,6 @@ ${
 </div></div>`;
 }
 
-export interface IndicatorImportErrorsView {
-  fileName: string;
-  message: string;
-  fields: Record<string, string>;
-}
-
-export function indicatorImportErrorsView(v: IndicatorImportErrorsView): SafeHtml {
-  // Le message répète « ligne N : » : la colonne Ligne le dit déjà.
-  const rows = Object.entries(v.fields).map(([where, message]) => ({
-    where,
-    message: message.startsWith(`${where} : `) ? message.slice(where.length + 3) : message,
-  }));
-  return html`<div class="fr-grid-row"><div class="fr-col-12">
-<h1>Import refusé</h1>
-<div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
-  <h2 class="fr-alert__title">${v.message}</h2>
-  <p>Fichier : ${v.fileName}. ${plural(rows.length, 'erreur')} à corriger.</p>
-</div>
-${table(
-  'Lignes en erreur',
-  [
-    { header: 'Ligne', cell: (r) => r.where },
-    { header: 'Erreur', cell: (r) => r.message },
-  ],
-  rows,
-  'Aucune erreur.',
-)}
-<p class="fr-mt-3w"><a class="fr-btn" href="${INDICATOR_IMPORT_PATH}">Importer un fichier corrigé</a></p>
-</div></div>`;
-}
-
 function progressBar(done: number, total: number, finished: boolean): SafeHtml {
   const max = Math.max(total, 1);
   const value = finished ? max : Math.min(done, max);
@@ -329,7 +298,14 @@ export interface IndicatorImportJobView {
 /** Suivi d'un import en tâche de fond : la page se recharge seule tant qu'il n'est pas terminé. */
 export function indicatorImportJobView(v: IndicatorImportJobView): SafeHtml {
   if (v.result) return indicatorImportResultView({ summary: v.result });
-  if (v.error) return indicatorImportErrorsView({ fileName: v.fileName, message: v.error.message, fields: v.error.fields });
+  if (v.error)
+    return lineErrorsPage({
+      title: 'Import refusé',
+      fileName: v.fileName,
+      message: v.error.message,
+      fields: v.error.fields,
+      retryHref: INDICATOR_IMPORT_PATH,
+    });
   if (v.status === 'failed' || v.status === 'done') {
     return html`<div class="fr-grid-row"><div class="fr-col-12">
 <h1>Import interrompu</h1>
