@@ -171,11 +171,11 @@ Options :
     const { getOrganisationBySlug } = await import('../../modules/organisations/organisation.service.ts');
     const { indicatorYearTable } = await import('../../modules/indicators/indicator.service.ts');
     const { indicatorTableCsv, indicatorTableXlsx } = await import('../../modules/indicators/indicator-export.ts');
-    const { listModules } = await import('../../modules/referentiel/referentiel.repository.ts');
+    const { moduleTitles } = await import('../../modules/referentiel/referentiel.service.ts');
     const { bytes, rows } = await withApp(async (ctx) => {
       const organisation = await getOrganisationBySlug(ctx, slug);
       const table = await indicatorYearTable(ctx, organisation.id, year, values['as-of']);
-      const modules = (await listModules(ctx.db)).map((m) => ({ number: Number(m.number), title: m.title }));
+      const modules = await moduleTitles(ctx);
       return {
         bytes: values.xlsx ? await indicatorTableXlsx([table], modules, organisation.name) : indicatorTableCsv(table, modules),
         rows: table.rows.length,

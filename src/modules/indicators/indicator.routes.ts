@@ -8,7 +8,7 @@ import { actorOf } from '../accounts/viewer.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { departmentTimeZone } from '../organisations/departments.ts';
 import { getOrganisation } from '../organisations/organisation.service.ts';
-import { listModules } from '../referentiel/referentiel.repository.ts';
+import { moduleTitles } from '../referentiel/referentiel.service.ts';
 import {
   addLocalIndicator,
   catalogueWithTargets,
@@ -45,10 +45,6 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
     return instantToLocalDate(ctx.clock.now(), departmentTimeZone(organisation.department_code));
   }
 
-  async function modules() {
-    return (await listModules(ctx.db)).map((m) => ({ number: Number(m.number), title: m.title }));
-  }
-
   async function yearAndAsOf(request: FastifyRequest) {
     const query = request.query as Query;
     const organisationId = organisationIdOf(request);
@@ -62,7 +58,11 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
     const table = await indicatorYearTable(ctx, organisationId, year, asOf);
     return renderPage(request, reply, {
       title: `Indicateurs ${table.year}`,
-      content: dashboardView({ table, modules: await modules(), canImport: ['admin', 'agent'].includes(viewerOf(request).role) }),
+      content: dashboardView({
+        table,
+        modules: await moduleTitles(ctx),
+        canImport: ['admin', 'agent'].includes(viewerOf(request).role),
+      }),
     });
   });
 
@@ -70,7 +70,7 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/indicateurs/tableau', { config: READERS }, async (request, reply) => {
     const { organisationId, year, asOf } = await yearAndAsOf(request);
     const layout: TableLayout = (request.query as Query).vue === 'quarters' ? 'quarters' : 'months';
-    const titles = await modules();
+    const titles = await moduleTitles(ctx);
     const result = await handleForm(
       () => indicatorYearTable(ctx, organisationId, year, asOf),
       (error, fields, status) =>
@@ -105,7 +105,7 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/indicateurs/tableau.xlsx', { config: READERS }, async (request, reply) => {
     const tables = await exportTables(request);
     const organisation = await getOrganisation(ctx, organisationIdOf(request));
-    const body = await indicatorTableXlsx(tables, await modules(), organisation.name);
+    const body = await indicatorTableXlsx(tables, await moduleTitles(ctx), organisation.name);
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('Content-Disposition', `attachment; filename="indicateurs-${tables[0]?.year}.xlsx"`)
@@ -118,7 +118,7 @@ export function indicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply
       .type('text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="indicateurs-${table.year}.csv"`)
-      .send(indicatorTableCsv(table, await modules()));
+      .send(indicatorTableCsv(table, await moduleTitles(ctx)));
   });
 
   // ——— Catalogue, indicateurs locaux et cibles locales ———

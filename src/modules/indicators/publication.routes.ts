@@ -8,7 +8,7 @@ import { actorOf } from '../accounts/viewer.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { departmentTimeZone } from '../organisations/departments.ts';
 import { getOrganisation, getOrganisationBySlug } from '../organisations/organisation.service.ts';
-import { listModules } from '../referentiel/referentiel.repository.ts';
+import { moduleTitles } from '../referentiel/referentiel.service.ts';
 import {
   latestPublications,
   type PosterPublication,
@@ -36,10 +36,6 @@ export function publicationRoutes(app: FastifyInstance, ctx: AppContext): void {
   async function today(organisationId: string) {
     const organisation = await getOrganisation(ctx, organisationId);
     return { organisation, today: instantToLocalDate(ctx.clock.now(), departmentTimeZone(organisation.department_code)) };
-  }
-
-  async function modules() {
-    return (await listModules(ctx.db)).map((m) => ({ number: Number(m.number), title: m.title }));
   }
 
   async function showPublications(request: FastifyRequest, form: Record<string, unknown> = {}) {
@@ -129,7 +125,7 @@ export function publicationRoutes(app: FastifyInstance, ctx: AppContext): void {
         poster: latest.poster,
         table: latest.table,
         history: latest.all,
-        modules: await modules(),
+        modules: await moduleTitles(ctx),
       }),
     });
   });
@@ -147,7 +143,7 @@ export function publicationRoutes(app: FastifyInstance, ctx: AppContext): void {
         poster: null,
         table: null,
         history: [],
-        modules: await modules(),
+        modules: await moduleTitles(ctx),
       }),
     });
   });

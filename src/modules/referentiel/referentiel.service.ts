@@ -68,6 +68,11 @@ export async function moduleRules(ctx: Pick<AppContext, 'db'>): Promise<ModuleRu
   return modules.map((m) => ({ number: Number(m.number), mandatory: m.mandatory }));
 }
 
+/** Numéro et titre de chaque module, pour grouper tableaux et cartes. */
+export async function moduleTitles(ctx: Pick<AppContext, 'db'>): Promise<{ number: number; title: string }[]> {
+  return (await listModules(ctx.db)).map((m) => ({ number: Number(m.number), title: m.title }));
+}
+
 export interface ReferentielTree {
   version: { name: string; shortName: string; version: string; issuer: string } | undefined;
   modules: {
