@@ -21,8 +21,8 @@ import {
   indicatorYearTable,
   recordValue,
   setTarget,
-  storeImportedValues,
 } from '../src/modules/indicators/indicator.service.ts';
+import { importIndicatorFile } from '../src/modules/indicators/indicator-import.service.ts';
 import { type NationalRegisterTables, nationalRegisterTables } from '../src/modules/indicators/national.service.ts';
 import { listDepartments } from '../src/modules/organisations/departments.ts';
 import { createOrganisation, updatePerimeter } from '../src/modules/organisations/organisation.service.ts';
@@ -376,36 +376,26 @@ async function oneOrganisation(): Promise<void> {
     const surveyMs = performance.now() - start;
 
     // Valeurs importées (téléphonie, ANTS), saisies (PAN), une valeur historique, des cibles.
-    const importedRows = [];
+    // Par le vrai import (contrôles, correspondance, tout ou rien), comme un référent.
+    const telephony = ['date;appels_recus;appels_aboutis;note'];
+    const ants = ['mois;titre;dossiers_traites;delai_moyen_cert_jours'];
     for (let m = 1; m <= 12; m++) {
       const month = `${YEAR}-${pad(m)}`;
       const received = 9000 + m * 37;
-      importedRows.push(
-        {
-          indicator_key: 'TEL_ABOUTIS',
-          month,
-          breakdown: '',
-          status: 'measured',
-          value: Math.round((10000 * (received - 900 - m * 11)) / received) / 100,
-          numerator: received - 900 - m * 11,
-          denominator: received,
-          note: m === 4 ? 'problème Memobox' : null,
-          historic: 0,
-        },
-        {
-          indicator_key: 'CIV_TELEPROC_DELAI',
-          month,
-          breakdown: '',
-          status: 'measured',
-          value: 12 + (m % 5),
-          numerator: null,
-          denominator: null,
-          note: null,
-          historic: 0,
-        },
+      telephony.push(`${month};${received};${received - 900 - m * 11};${m === 4 ? 'problème Memobox' : ''}`);
+      ants.push(`${month};CIV;1500;${12 + (m % 5)}`);
+    }
+    for (const [source, lines] of [
+      ['telephony', telephony],
+      ['ants', ants],
+    ] as const) {
+      await importIndicatorFile(
+        ctx,
+        org,
+        { source, year: YEAR, csv: lines.join('\n'), fileName: `${source}-${YEAR}.csv` },
+        CLI_ACTOR,
       );
     }
-    await storeImportedValues(ctx, org, importedRows, 'telephonie-ants-2026.csv', 'telephony', CLI_ACTOR);
     for (let m = 1; m <= 12; m++) {
       const month = `${YEAR}-${pad(m)}`;
       await recordValue(

@@ -1,4 +1,3 @@
-import type { Insertable } from 'kysely';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -28,7 +27,6 @@ import {
   upsertValues,
 } from './indicator.repository.ts';
 import { localIndicatorSchema, MONTH, targetSchema, valueEntrySchema, yearSchema } from './indicator.schemas.ts';
-import type { IndicatorValueTable } from './indicator.table.ts';
 import { buildCatalogue, type CatalogueIndicator, isComputed } from './indicator-catalogue.ts';
 import { aggregateCells, type Cell, notApplicable, notAvailable, ratioValue, round2 } from './indicator-cell.ts';
 import { checkTarget, evaluateTarget, formatTarget, type Target, type TargetKind, type TargetStatus } from './target.ts';
@@ -348,42 +346,6 @@ export async function valueProvenance(ctx: AppContext, organisationId: string, i
     byMonth.set(row.month, `${who}, le ${row.updated_at.slice(0, 10).split('-').reverse().join('/')}`);
   }
   return byMonth;
-}
-
-/** Valeurs importées d'un fichier : écrites ensemble (tout ou rien) et tracées. */
-export async function storeImportedValues(
-  ctx: AppContext,
-  organisationId: string,
-  rows: Omit<Insertable<IndicatorValueTable>, 'id' | 'organisation_id' | 'updated_at' | 'provenance'>[],
-  fileName: string,
-  source: string,
-  actor: Actor,
-): Promise<number> {
-  const now = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
-    await upsertValues(
-      trx,
-      rows.map((row) => ({
-        ...row,
-        id: newId(),
-        organisation_id: organisationId,
-        provenance: 'import',
-        source_file: fileName,
-        entered_by_user_id: actor.userId,
-        entered_by_name: actor.label,
-        updated_at: now,
-      })),
-    );
-    await recordAudit(trx, ctx.clock, {
-      organisationId,
-      actor,
-      action: 'indicator.imported',
-      entityType: 'indicator_import',
-      entityId: source,
-      summary: `Import ${source} « ${fileName} » : ${rows.length} valeur(s)`,
-    });
-  });
-  return rows.length;
 }
 
 // --- Le tableau de l'année -------------------------------------------------------------------------
