@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { daysInMonth } from '../calendar/civil-date.ts';
 import type { ImportSource, IndicatorUnit } from './indicator-catalogue.ts';
 import { ratioValue, round2 } from './indicator-cell.ts';
 
@@ -424,11 +425,6 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-function validDay(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 /** Un jour (`AAAA-MM-JJ`, `JJ/MM/AAAA`) ou un mois (`AAAA-MM`, `MM/AAAA`). */
 export function parsePeriod(raw: string): { month: string; day: string | null } | null {
   const text = raw.trim();
@@ -442,7 +438,7 @@ export function parsePeriod(raw: string): { month: string; day: string | null } 
     [year, month, day] = [Number(french[3]), Number(french[2]), french[1] === undefined ? null : Number(french[1])];
   else return null;
   if (month < 1 || month > 12) return null;
-  if (day !== null && !validDay(year, month, day)) return null;
+  if (day !== null && (day < 1 || day > daysInMonth(year, month))) return null;
   const monthKey = `${year}-${pad(month)}`;
   return { month: monthKey, day: day === null ? null : `${monthKey}-${pad(day)}` };
 }
@@ -459,11 +455,6 @@ function monthOf(raw: string, column: string): Parsed<string> {
     return { ok: false, message: `${column} « ${text} » : un mois est attendu (AAAA-MM, exemple : 2026-03)` };
   }
   return { ok: true, value: period.month };
-}
-
-export function daysInMonth(month: string): number {
-  const [year, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, m, 0)).getUTCDate();
 }
 
 const MARKUP = /<\s*[a-zA-Z/!]/;
@@ -748,7 +739,7 @@ export class ImportPlanner {
             note: joinNotes(['aucune impression', note]),
           },
     );
-    const days = daysInMonth(month);
+    const days = daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
     this.#values.push({
       ...base,
       indicatorKey: 'RS_VUES_JOUR',

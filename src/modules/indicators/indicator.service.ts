@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
+import { daysInMonth } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { organisationContext, registerIndicatorTable } from '../cases/case.service.ts';
 import { parsePeriod } from '../cases/period.ts';
@@ -38,7 +39,7 @@ function pad(n: number): string {
 }
 
 function monthEnd(year: number, month: number): string {
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  return `${year}-${pad(month)}-${pad(daysInMonth(year, month))}`;
 }
 
 /** Le catalogue de l'organisation : indicateurs du référentiel de son périmètre, puis ses indicateurs locaux. */
