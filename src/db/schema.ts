@@ -5,6 +5,12 @@ import type {
   SessionTable,
   UserTable,
 } from '../modules/accounts/user.table.ts';
+import type {
+  ActionEvidenceFileTable,
+  ActionLinkTable,
+  ActionServiceTable,
+  ActionTable,
+} from '../modules/actions/action.table.ts';
 import type { AuditEventTable } from '../modules/audit/audit.table.ts';
 import type { SchoolHolidayDataVersionTable, SchoolHolidayPeriodTable } from '../modules/calendar/school-holiday.table.ts';
 import type {
@@ -16,6 +22,14 @@ import type {
   CaseThemeTable,
   ThemeTable,
 } from '../modules/cases/case.table.ts';
+import type {
+  CluAttendanceTable,
+  CluMeetingTable,
+  CluMeetingTemplateTable,
+  CluMemberOrganisationTable,
+  CluMemberTable,
+  CluProposalTable,
+} from '../modules/clu/clu.table.ts';
 import type {
   IndicatorImportMappingTable,
   IndicatorPublicationTable,
@@ -103,4 +117,14 @@ export interface Database {
   indicator_values: IndicatorValueTable;
   indicator_import_mappings: IndicatorImportMappingTable;
   indicator_publications: IndicatorPublicationTable;
+  actions: ActionTable;
+  action_services: ActionServiceTable;
+  action_links: ActionLinkTable;
+  action_evidence_files: ActionEvidenceFileTable;
+  clu_member_organisations: CluMemberOrganisationTable;
+  clu_members: CluMemberTable;
+  clu_meetings: CluMeetingTable;
+  clu_attendances: CluAttendanceTable;
+  clu_meeting_templates: CluMeetingTemplateTable;
+  clu_proposals: CluProposalTable;
 }
