@@ -2,8 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import {
+  ACTION_REMINDER_JOB,
+  ACTION_REMINDER_SCHEDULE_MS,
+  runActionReminders,
+} from './modules/actions/action-reminder.service.ts';
 import { ensureSchoolHolidays } from './modules/calendar/school-holiday.service.ts';
 import { CASE_IMPORT_JOB, runCaseImportJob } from './modules/cases/case-import.job.ts';
+import { DECK_JOB, runDeckJob } from './modules/clu/clu-deck.job.ts';
 import { INDICATOR_IMPORT_JOB, runIndicatorImportJob } from './modules/indicators/indicator-import.job.ts';
 import { JobRunner } from './modules/jobs/job.service.ts';
 import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
@@ -40,11 +46,16 @@ export function createJobRunner(ctx: AppContext): JobRunner {
     })
     .register(CASE_IMPORT_JOB, runCaseImportJob)
     .register(INDICATOR_IMPORT_JOB, runIndicatorImportJob)
+    .register(DECK_JOB, runDeckJob)
     .register(REMINDER_JOB, async (c) => {
       await runDailyReminders(c);
     })
+    .register(ACTION_REMINDER_JOB, async (c) => {
+      await runActionReminders(c);
+    })
     .schedule({ kind: RETENTION_JOB, everyMs: 86_400_000 })
-    .schedule({ kind: REMINDER_JOB, everyMs: REMINDER_SCHEDULE_MS });
+    .schedule({ kind: REMINDER_JOB, everyMs: REMINDER_SCHEDULE_MS })
+    .schedule({ kind: ACTION_REMINDER_JOB, everyMs: ACTION_REMINDER_SCHEDULE_MS });
 }
 
 export interface RunningApp {

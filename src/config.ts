@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveSoffice } from './shared/office-pdf.ts';
 
 /**
  * Seul lecteur de l'environnement. Chaque variable est documentée dans `.env.example` et
@@ -31,10 +32,12 @@ const schema = z.object({
     .default(365 * 3),
   CASE_PERSONAL_DATA_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
   SURVEY_COMMENT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+  CLU_MEMBER_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   PUBLIC_SURVEY_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(30),
   JOBS_ENABLED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VIGIE_SOFFICE: z.string().optional(),
 });
 
 export interface Config {
@@ -55,12 +58,19 @@ export interface Config {
   casePersonalDataRetentionMonths: number;
   /** Mois après la fin d'une campagne d'enquête au-delà desquels ses commentaires libres sont effacés. */
   surveyCommentRetentionMonths: number;
+  /** Mois après le retrait d'un membre du CLU au-delà desquels ses coordonnées sont effacées. */
+  cluMemberRetentionMonths: number;
   /** Tentatives de connexion par adresse IP et par minute (en plus du verrouillage du compte). */
   loginRateLimitPerMinute: number;
   /** Envois du formulaire public d'enquête par adresse IP en 10 minutes. */
   publicSurveyRateLimit: number;
   jobsEnabled: boolean;
   logLevel: string;
+  /**
+   * `soffice` de LibreOffice (`VIGIE_SOFFICE`, sinon cherché dans le PATH) pour proposer le support du CLU
+   * en PDF ; `null` : LibreOffice absent, le PDF n'est pas proposé.
+   */
+  soffice: string | null;
   /** Mots de passe des boîtes fonctionnelles, par nom de variable (`VIGIE_MAIL_SECRET_…`). */
   mailSecrets: Readonly<Record<string, string>>;
 }
@@ -107,10 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditPersonalDataRetentionDays: v.AUDIT_PERSONAL_DATA_RETENTION_DAYS,
     casePersonalDataRetentionMonths: v.CASE_PERSONAL_DATA_RETENTION_MONTHS,
     surveyCommentRetentionMonths: v.SURVEY_COMMENT_RETENTION_MONTHS,
+    cluMemberRetentionMonths: v.CLU_MEMBER_RETENTION_MONTHS,
     loginRateLimitPerMinute: v.LOGIN_RATE_LIMIT_PER_MINUTE,
     publicSurveyRateLimit: v.PUBLIC_SURVEY_RATE_LIMIT,
     jobsEnabled: v.JOBS_ENABLED,
     logLevel: v.LOG_LEVEL,
+    soffice: resolveSoffice(v.VIGIE_SOFFICE, env.PATH),
     mailSecrets: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] =>

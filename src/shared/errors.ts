@@ -128,6 +128,22 @@ export const ERRORS = {
     status: 400,
     message: 'Seul un point de collecte « borne » en service peut être appairé à une tablette.',
   },
+  pdf_unavailable: {
+    status: 404,
+    message: 'LibreOffice n’est pas installé sur ce serveur : le PDF n’est pas disponible, téléchargez le fichier PowerPoint.',
+  },
+  pdf_conversion_failed: {
+    status: 502,
+    message: 'La conversion en PDF a échoué : téléchargez le fichier PowerPoint ou réessayez plus tard.',
+  },
+  deck_not_generated: {
+    status: 404,
+    message: 'Le support de cette réunion n’a pas encore été généré : générez-le depuis la page « Support de présentation ».',
+  },
+  minutes_already_approved: {
+    status: 409,
+    message: 'Ce compte rendu est déjà approuvé : il est figé et publié, il ne peut plus être modifié ni approuvé à nouveau.',
+  },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -14,6 +14,11 @@ export function navigationFor(role: Role | undefined): NavItem[] {
     if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Registre', href: '/registre' });
     items.push({ label: 'Indicateurs', href: '/indicateurs' });
     if (role === 'admin' || role === 'agent' || role === 'auditor') items.push({ label: 'Enquêtes', href: '/enquetes' });
+    if (role === 'admin' || role === 'agent' || role === 'auditor')
+      items.push({ label: 'Plan d’actions', href: '/plan-actions' });
+    // Les membres du CLU y lisent leurs réunions ; l'agent n'y a pas de rôle.
+    if (role === 'admin' || role === 'clu_member' || role === 'auditor')
+      items.push({ label: 'Comité des usagers', href: '/clu/reunions' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });
   if (role === 'admin') items.push({ label: 'Courrier', href: '/courrier' });

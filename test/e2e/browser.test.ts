@@ -169,6 +169,27 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     { organisationId, actor: CLI_ACTOR },
   );
   assert.equal(control.status, 'conflict');
+  // Plan d'actions et comité des usagers de la démonstration.
+  const demoAction = await testContext.ctx.db
+    .selectFrom('actions')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('number')
+    .executeTakeFirstOrThrow();
+  const meetings = await testContext.ctx.db
+    .selectFrom('clu_meetings')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('starts_at')
+    .execute();
+  const pastMeeting = meetings[0];
+  const nextMeeting = meetings[1];
+  assert.ok(pastMeeting && nextMeeting, 'deux réunions du CLU dans la démonstration');
+  const cluMember = await testContext.ctx.db
+    .selectFrom('clu_members')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirstOrThrow();
   app = await buildServer(testContext.ctx);
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -261,6 +282,27 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     `/enquetes/campagnes/${surveyCampaign.id}/controles`,
     `/enquetes/campagnes/${surveyCampaign.id}/controles/${control.status === 'conflict' ? control.checkId : ''}`,
     `/enquetes/questionnaires/${surveyCampaign.questionnaire_id}/json`,
+    '/plan-actions',
+    '/plan-actions/statuts',
+    '/plan-actions/origines',
+    '/plan-actions/calendrier',
+    '/plan-actions/nouvelle',
+    `/plan-actions/${demoAction.id}`,
+    `/plan-actions/${demoAction.id}/modifier`,
+    '/clu/reunions',
+    '/clu/reunions/nouvelle',
+    `/clu/reunions/${pastMeeting.id}`,
+    `/clu/reunions/${pastMeeting.id}/modifier`,
+    `/clu/reunions/${pastMeeting.id}/invitations-courrier`,
+    `/clu/reunions/${nextMeeting.id}`,
+    `/clu/reunions/${pastMeeting.id}/support`,
+    `/clu/reunions/${pastMeeting.id}/compte-rendu`,
+    `/clu/reunions/${pastMeeting.id}/compte-rendu/approuver`,
+    '/clu/membres',
+    '/clu/membres/nouveau',
+    '/clu/membres/organismes/nouveau',
+    `/clu/membres/${cluMember.id}/modifier`,
+    `/clu/membres/organismes/${cluMember.member_organisation_id}/modifier`,
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);
@@ -288,6 +330,7 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/donnees-personnelles',
     '/api/docs',
     '/reclamation',
+    '/o/demo/comite-des-usagers',
     `/enquete/${qrPoint?.public_token}`,
     `/o/${DEMO_SLUG}/resultats`,
   ]) {

@@ -16,6 +16,11 @@ export interface Viewer {
   mustChangePassword: boolean;
 }
 
+/** Le nom d'un auteur sans son adresse (« Camille Martin <camille@…> » → « Camille Martin ») : pour l'afficher à d'autres. */
+export function actorDisplayName(label: string): string {
+  return label.replace(/\s*<[^>]*>\s*$/, '').trim() || label;
+}
+
 export function actorOf(viewer: Viewer) {
   return { userId: viewer.userId, label: `${viewer.displayName} <${viewer.email}>` };
 }

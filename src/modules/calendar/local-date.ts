@@ -74,6 +74,25 @@ function zoneOffsetMs(at: number, timeZone: string): number {
   return wallClockMs(whole, timeZone) - whole;
 }
 
+/** L'heure murale `AAAA-MM-JJTHH:MM` de l'instant `at` dans `timeZone` (à la minute). */
+export function instantToLocalDateTime(at: Date, timeZone: string): string {
+  return new Date(wallClockMs(Math.floor(at.getTime() / 60_000) * 60_000, timeZone)).toISOString().slice(0, 16);
+}
+
+/**
+ * L'instant (UTC) d'une heure murale `AAAA-MM-JJTHH:MM` du fuseau. Deux passes sur le décalage : celui
+ * de l'heure murale prise pour UTC, puis celui de l'instant obtenu (différent seulement près d'un
+ * changement d'heure) ; une heure qui n'existe pas (2 h 30 le jour du passage à l'heure d'été) est
+ * reportée d'autant, comme le font les agendas.
+ */
+export function localDateTimeInstant(localDateTime: string, timeZone: string): Date {
+  const wall = Date.parse(`${localDateTime}:00Z`);
+  if (Number.isNaN(wall)) throw new RangeError(`Heure locale invalide : « ${localDateTime} ».`);
+  let instant = wall - zoneOffsetMs(wall, timeZone);
+  instant = wall - zoneOffsetMs(instant, timeZone);
+  return new Date(instant);
+}
+
 /**
  * L'instant (UTC) où commence la journée locale `date` dans `timeZone` : minuit local, ou, si minuit
  * n'existe pas ce jour-là (passage à l'heure d'été à minuit, comme au Chili), le premier instant du

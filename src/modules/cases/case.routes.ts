@@ -1,8 +1,8 @@
-import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { organisationIdOf, viewerOf } from '../../http/access.ts';
 import { formBody, handleForm, text } from '../../http/forms.ts';
 import { redirectWithFlash, renderPage } from '../../http/render.ts';
+import { acceptSingleFile, contentDisposition, requireAttachedFile } from '../../http/uploads.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { formatDate } from '../../ui/format.ts';
@@ -509,6 +509,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
         attachments: attachments.map((a) => ({ ...a, size: Number(a.size) })),
         mails,
         canEdit: viewer.role === 'admin' || viewer.role === 'agent',
+        canCreateAction: viewer.role === 'admin',
         csrfToken: csrfOf(viewer),
         ...(form ? { form } : {}),
       }),
@@ -584,21 +585,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   // Envoi : multipart limité à cette route (10 Mo + 1 octet pour détecter un fichier trop gros).
   app.register(async (scope) => {
-    await scope.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      // Pas d'exception à la limite : le fichier est tronqué et signalé, la route répond en français.
-      throwFileSizeLimit: false,
-      limits: { fileSize: MAX_ATTACHMENT_BYTES + 1, files: 1, fields: 5, fieldSize: 1024 },
-      async onFile(part) {
-        const content = await part.toBuffer();
-        (part as { value?: unknown }).value = {
-          filename: part.filename,
-          mimetype: part.mimetype,
-          content,
-          truncated: part.file.truncated,
-        } satisfies UploadedAttachment;
-      },
-    });
+    await acceptSingleFile(scope, MAX_ATTACHMENT_BYTES);
 
     scope.post<{ Params: { id: string } }>(
       '/registre/:id/pieces-jointes',
@@ -610,20 +597,12 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
         const file = formBody(request.body).file;
         const result = await handleForm(
           async () => {
-            if (!isUploadedAttachment(file) || (file.content.length === 0 && !file.truncated)) {
-              throw new AppError('validation_failed', { file: 'Pièce jointe : choisissez un fichier non vide.' });
-            }
-            // Trop gros : rien n'est gardé (le reste du flux a été lu et ignoré).
-            if (file.truncated || file.content.length > MAX_ATTACHMENT_BYTES) {
-              throw new AppError('attachment_too_large', { file: ATTACHMENT_FIELD_TOO_LARGE });
-            }
-            return addAttachment(
-              ctx,
-              organisationId,
-              caseId,
-              { filename: file.filename, contentType: file.mimetype, bytes: file.content },
-              actorOf(viewerOf(request)),
-            );
+            const upload = requireAttachedFile(file, {
+              label: 'Pièce jointe',
+              maxBytes: MAX_ATTACHMENT_BYTES,
+              tooLargeMessage: ATTACHMENT_FIELD_TOO_LARGE,
+            });
+            return addAttachment(ctx, organisationId, caseId, upload, actorOf(viewerOf(request)));
           },
           (error, fields, status) => showCase(request, reply, caseId, { name: 'attachment', error, fields, values: {} }, status),
         );
@@ -635,22 +614,4 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     );
   });
-}
-
-interface UploadedAttachment {
-  filename: string;
-  mimetype: string;
-  content: Buffer;
-  truncated: boolean;
-}
-
-function isUploadedAttachment(value: unknown): value is UploadedAttachment {
-  return typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedAttachment).content);
-}
-
-/** `attachment` avec un nom ASCII de repli et le nom exact en UTF-8 (RFC 6266 / 5987). */
-function contentDisposition(filename: string): string {
-  const fallback = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

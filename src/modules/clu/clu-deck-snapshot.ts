@@ -69,6 +69,8 @@ export interface DeckComplaints {
   byKind: { kind: string; label: string; count: number }[];
   /** Suites données : réponses dans le délai, hors délai, sans réponse, actions créées depuis un dossier ou un thème. */
   followUp: { answeredInTime: number; answeredLate: number; unanswered: number; actionsCreated: number };
+  /** Les « suites données » écrites dans les dossiers de la période (les plus récentes d'abord, 20 au plus). */
+  followUpNotes?: { reference: string; kind: string; kindLabel: string; themes: string[]; text: string }[];
 }
 
 export interface DeckTemplate {
@@ -121,6 +123,11 @@ export interface CluDeckSnapshot {
   surveys: DeckSurveyChannel[];
   /** Sections d'autres modules, par clé (`mystery`). */
   extraSections: DeckExtraSection[];
+  /**
+   * Emplacements attendus pour ces sections (`[{ key: 'mystery', title: 'Enquêtes mystère' }]`) : un
+   * emplacement sans section donne la diapositive « … — aucune donnée pour la période ».
+   */
+  extraSectionSlots?: { key: string; title: string }[];
   /** Tableau des indicateurs de l'année de fin de période, tel que le module des indicateurs le calcule. */
   indicators: IndicatorYearTable;
   complaints: DeckComplaints;

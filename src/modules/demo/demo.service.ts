@@ -2,10 +2,12 @@ import type { AppContext } from '../../shared/context.ts';
 import { findUserByEmail } from '../accounts/account.repository.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import type { Role } from '../accounts/roles.ts';
+import { ensureDemoActions } from '../actions/action-demo.service.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
+import { ensureDemoClu } from '../clu/clu-demo.ts';
 import { recordValue, setTarget } from '../indicators/indicator.service.ts';
 import { publishPoster, publishTable } from '../indicators/publication.service.ts';
 import { queueAcknowledgment } from '../mail/correspondence.service.ts';
@@ -111,6 +113,8 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
   await ensureDemoCases(ctx, organisationId);
   await ensureDemoSurveys(ctx, organisationId);
   await ensureDemoIndicators(ctx, organisationId);
+  await ensureDemoClu(ctx, organisationId);
+  await ensureDemoActions(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,

@@ -10,6 +10,7 @@ import { departmentTimeZone } from '../organisations/departments.ts';
 import { getOrganisation, getOrganisationBySlug } from '../organisations/organisation.service.ts';
 import { moduleTitles } from '../referentiel/referentiel.service.ts';
 import {
+  isResultsPublication,
   latestPublications,
   type PosterPublication,
   posterFigures,
@@ -133,6 +134,7 @@ export function publicationRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { slug: string; id: string } }>('/o/:slug/resultats/:id', { config: PUBLIC }, async (request, reply) => {
     const organisation = await getOrganisationBySlug(ctx, request.params.slug);
     const shown = await publication(ctx, organisation.id, request.params.id);
+    if (!isResultsPublication(shown)) throw new AppError('not_found');
     return renderPage(request, reply, {
       title: `Nos résultats — ${organisation.name}`,
       breadcrumb: [{ label: 'Nos résultats', href: `/o/${organisation.slug}/resultats` }],

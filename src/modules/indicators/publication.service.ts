@@ -1,3 +1,5 @@
+import type { Executor } from '../../db/types.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
@@ -5,6 +7,7 @@ import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { organisationContext } from '../cases/case.service.ts';
 import { parsePeriod } from '../cases/period.ts';
+import type { CluDeckSnapshot } from '../clu/clu-deck-snapshot.ts';
 import { organisationBrand } from '../organisations/organisation.service.ts';
 import { surveyIndicatorFraction } from '../surveys/results.service.ts';
 import {
@@ -23,7 +26,15 @@ import type { PosterFigures, PosterItem } from './transparency-poster.ts';
  * (BRIEF : une correction ultérieure change la valeur vivante, jamais ce qui a été publié ; republier
  * crée une nouvelle version, l'historique est gardé).
  */
-export type PublicationKind = 'table' | 'poster';
+export type PublicationKind = 'table' | 'poster' | 'clu_deck' | 'clu_minutes';
+
+/** Libellé d'une sorte de publication (historique des publications). */
+export const PUBLICATION_KIND_LABELS: Record<PublicationKind, string> = {
+  table: 'Tableau',
+  poster: 'Affiche',
+  clu_deck: 'Support du CLU',
+  clu_minutes: 'Compte rendu du CLU',
+};
 
 export interface TablePublication {
   kind: 'table';
@@ -36,7 +47,20 @@ export interface PosterPublication {
   figures: PosterFigures;
 }
 
-export type PublicationSnapshot = TablePublication | PosterPublication;
+/** Les chiffres figés du support d'une réunion du CLU (`period_key` = identifiant de la réunion). */
+export interface CluDeckPublication {
+  kind: 'clu_deck';
+  deck: CluDeckSnapshot;
+}
+
+/** Le compte rendu approuvé d'une réunion du CLU (`period_key` = identifiant de la réunion) ; contenu propre au compte rendu. */
+export interface CluMinutesPublication {
+  kind: 'clu_minutes';
+  meetingId: string;
+  minutes: unknown;
+}
+
+export type PublicationSnapshot = TablePublication | PosterPublication | CluDeckPublication | CluMinutesPublication;
 
 export interface Publication {
   id: string;
@@ -136,6 +160,44 @@ export async function posterFigures(
   };
 }
 
+/**
+ * Écrit la version suivante d'une publication dans la transaction de l'appelant, avec son événement
+ * d'audit : un module qui publie et modifie ses propres lignes (la réunion du CLU et son support) le
+ * fait d'un seul bloc.
+ */
+export async function publishWithin(
+  trx: Executor,
+  clock: Clock,
+  organisationId: string,
+  kind: PublicationKind,
+  periodKey: string,
+  snapshot: PublicationSnapshot,
+  actor: Actor,
+): Promise<Publication> {
+  const version = (await latestPublicationVersion(trx, organisationId, kind, periodKey)) + 1;
+  const row = {
+    id: newId(),
+    organisation_id: organisationId,
+    kind,
+    period_key: periodKey,
+    version,
+    snapshot_json: JSON.stringify(snapshot),
+    published_at: clock.now().toISOString(),
+    published_by_user_id: actor.userId,
+    published_by_name: actor.label,
+  };
+  await insertPublication(trx, row);
+  await recordAudit(trx, clock, {
+    organisationId,
+    actor,
+    action: 'indicator.published',
+    entityType: 'indicator_publication',
+    entityId: row.id,
+    summary: `${PUBLICATION_KIND_LABELS[kind]} ${periodKey} publié (version ${version})`,
+  });
+  return toPublication(row);
+}
+
 async function publish(
   ctx: AppContext,
   organisationId: string,
@@ -144,30 +206,7 @@ async function publish(
   snapshot: PublicationSnapshot,
   actor: Actor,
 ): Promise<Publication> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const version = (await latestPublicationVersion(trx, organisationId, kind, periodKey)) + 1;
-    const row = {
-      id: newId(),
-      organisation_id: organisationId,
-      kind,
-      period_key: periodKey,
-      version,
-      snapshot_json: JSON.stringify(snapshot),
-      published_at: ctx.clock.now().toISOString(),
-      published_by_user_id: actor.userId,
-      published_by_name: actor.label,
-    };
-    await insertPublication(trx, row);
-    await recordAudit(trx, ctx.clock, {
-      organisationId,
-      actor,
-      action: 'indicator.published',
-      entityType: 'indicator_publication',
-      entityId: row.id,
-      summary: `${kind === 'table' ? 'Tableau' : 'Affiche'} ${periodKey} publié (version ${version})`,
-    });
-    return toPublication(row);
-  });
+  return ctx.db.transaction().execute((trx) => publishWithin(trx, ctx.clock, organisationId, kind, periodKey, snapshot, actor));
 }
 
 export async function publishTable(
@@ -204,8 +243,13 @@ export async function publication(ctx: AppContext, organisationId: string, id: s
   return toPublication(row);
 }
 
+/** Sortes montrées sur la page publique « Nos résultats » (le support et le compte rendu du CLU ont leurs pages). */
+export function isResultsPublication(p: Pick<Publication, 'kind'>): boolean {
+  return p.kind === 'table' || p.kind === 'poster';
+}
+
 /** La dernière publication de chaque sorte (la page publique n'en montre pas d'autre par défaut). */
 export async function latestPublications(ctx: AppContext, organisationId: string) {
-  const all = await publications(ctx, organisationId);
+  const all = (await publications(ctx, organisationId)).filter(isResultsPublication);
   return { table: all.find((p) => p.kind === 'table') ?? null, poster: all.find((p) => p.kind === 'poster') ?? null, all };
 }

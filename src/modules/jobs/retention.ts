@@ -2,6 +2,7 @@ import type { AppContext } from '../../shared/context.ts';
 import { deleteExpiredSessions } from '../accounts/account.repository.ts';
 import { erasePersonalDataBefore } from '../audit/audit.repository.ts';
 import { purgeCasePersonalData } from '../cases/case-retention.ts';
+import { purgeCluMembers } from '../clu/clu-retention.ts';
 import { purgeUnlinkedMail } from '../mail/mail-retention.ts';
 import { purgeSurveyComments } from '../surveys/comment-retention.ts';
 import { deleteFinishedJobs } from './job.repository.ts';
@@ -11,7 +12,7 @@ export const RETENTION_JOB = 'retention';
 /**
  * Conservation limitée : sessions expirées supprimées, données personnelles des états avant/après
  * du journal d'audit effacées au-delà de la durée configurée, données des dossiers clos, tâches terminées,
- * courrier sans dossier.
+ * courrier sans dossier, coordonnées des membres retirés du CLU.
  */
 export const FINISHED_JOB_RETENTION_DAYS = 30;
 
@@ -22,6 +23,7 @@ export async function runRetention(ctx: AppContext): Promise<{
   jobsDeleted: number;
   mailPurged: number;
   surveyCommentsErased: number;
+  cluMembersErased: number;
 }> {
   const now = ctx.clock.now();
   const sessions = await deleteExpiredSessions(
@@ -39,6 +41,7 @@ export async function runRetention(ctx: AppContext): Promise<{
   const jobs = await deleteFinishedJobs(ctx.db, new Date(now.getTime() - FINISHED_JOB_RETENTION_DAYS * 86_400_000).toISOString());
   const mail = await purgeUnlinkedMail(ctx);
   const surveyComments = await purgeSurveyComments(ctx);
+  const cluMembers = await purgeCluMembers(ctx);
   return {
     sessions,
     auditEvents,
@@ -46,5 +49,6 @@ export async function runRetention(ctx: AppContext): Promise<{
     jobsDeleted: jobs,
     mailPurged: mail.outgoingDeleted + mail.inboundErased,
     surveyCommentsErased: surveyComments.comments,
+    cluMembersErased: cluMembers.members,
   };
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pdfFonts, pdfText, readZip, wordText } from '../../../test/helpers/documents.ts';
-import { brandLines, type Letter, letterDocx, letterPdf, longFrenchDate, placeAndDate, splitLetterContent } from './letter.ts';
+import { brandLines } from '../../shared/brand.ts';
+import { type Letter, letterDocx, letterPdf, longFrenchDate, placeAndDate, splitLetterContent } from './letter.ts';
 
 const NARROW_NBSP = '\u202f';
 // « 12 345 » tel que le formate Intl en français : avec l'espace fine insécable U+202F.

@@ -7,12 +7,13 @@ import {
   Tab,
   Table,
   TableBorders,
-  TableCell,
   TableRow,
   TabStopType,
   TextRun,
   WidthType,
 } from 'docx';
+import { brandLines, REPUBLIC_MOTTO } from '../../shared/brand.ts';
+import { borderlessCell, DOCX_FONT, DOCX_TEXT_WIDTH, docxLines, docxRun } from '../../shared/docx-parts.ts';
 import { createPdf } from '../../shared/pdf.ts';
 import { MONTH_NAMES } from '../calendar/civil-date.ts';
 
@@ -74,14 +75,6 @@ export function placeAndDate(place: string, isoDate: string): string {
   return `${place}, le ${longFrenchDate(isoDate)}`;
 }
 
-/** « Préfet du Puy-de-Dôme » → [« PRÉFET », « DU PUY-DE-DÔME »], comme le bloc-marque de l'État. */
-export function brandLines(prefectLabel: string): string[] {
-  const upper = prefectLabel.trim().toLocaleUpperCase('fr-FR');
-  const space = upper.indexOf(' ');
-  return space < 0 ? [upper] : [upper.slice(0, space), upper.slice(space + 1)];
-}
-
-const MOTTO = ['Liberté', 'Égalité', 'Fraternité'];
 // Espace insécable avant le deux-points, comme dans les courriers types.
 const COLON = '\u00a0:';
 
@@ -155,26 +148,7 @@ export function contactLines(letter: Letter): string[] {
 
 // ——— DOCX ———
 
-const DOCX_FONT = 'Arial';
-const FRENCH = { value: 'fr-FR' } as const;
-/** Largeur utile d'une page A4 avec des marges de 2 cm, en vingtièmes de point. */
-const DOCX_TEXT_WIDTH = 11906 - 2 * 1134;
 const DOCX_LABEL_WIDTH = 2600;
-
-function run(text: string, options: { bold?: boolean; italics?: boolean; size?: number; color?: string } = {}): TextRun {
-  return new TextRun({ text, font: DOCX_FONT, language: FRENCH, ...options });
-}
-
-/** Plusieurs lignes dans un même paragraphe (sauts de ligne, pas de nouveaux paragraphes). */
-function lines(texts: string[], options: { bold?: boolean; italics?: boolean; size?: number } = {}): TextRun[] {
-  return texts.map(
-    (text, index) => new TextRun({ text, font: DOCX_FONT, language: FRENCH, break: index > 0 ? 1 : 0, ...options }),
-  );
-}
-
-function cell(children: Paragraph[], width: number): TableCell {
-  return new TableCell({ children, width: { size: width, type: WidthType.DXA }, borders: TableBorders.NONE });
-}
 
 /** La lettre en DOCX : le texte reste modifiable (paragraphes, tabulations, pas de zones de texte). */
 export async function letterDocx(letter: Letter): Promise<Buffer> {
@@ -187,19 +161,22 @@ export async function letterDocx(letter: Letter): Promise<Buffer> {
     rows: [
       new TableRow({
         children: [
-          cell(
+          borderlessCell(
             [
-              new Paragraph({ children: lines(brandLines(letter.prefectLabel), { bold: true, size: 22 }) }),
-              new Paragraph({ spacing: { after: 360 }, children: lines(MOTTO, { italics: true, size: 15 }) }),
-              new Paragraph({ children: [run(letter.organisationName, { bold: true, size: 18 })] }),
-              new Paragraph({ children: lines(senderBlock(letter), { size: 17 }) }),
+              new Paragraph({ children: docxLines(brandLines(letter.prefectLabel), { bold: true, size: 22 }) }),
+              new Paragraph({ spacing: { after: 360 }, children: docxLines([...REPUBLIC_MOTTO], { italics: true, size: 15 }) }),
+              new Paragraph({ children: [docxRun(letter.organisationName, { bold: true, size: 18 })] }),
+              new Paragraph({ children: docxLines(senderBlock(letter), { size: 17 }) }),
             ],
             left,
           ),
-          cell(
+          borderlessCell(
             [
-              new Paragraph({ spacing: { before: 1100, after: 600 }, children: [run(placeAndDate(letter.place, letter.date))] }),
-              new Paragraph({ children: lines(letter.recipient) }),
+              new Paragraph({
+                spacing: { before: 1100, after: 600 },
+                children: [docxRun(placeAndDate(letter.place, letter.date))],
+              }),
+              new Paragraph({ children: docxLines(letter.recipient) }),
             ],
             right,
           ),
@@ -213,15 +190,19 @@ export async function letterDocx(letter: Letter): Promise<Buffer> {
         tabStops: [{ type: TabStopType.LEFT, position: DOCX_LABEL_WIDTH }],
         indent: { left: DOCX_LABEL_WIDTH, hanging: DOCX_LABEL_WIDTH },
         spacing: { before: index === 0 ? 600 : 60 },
-        children: [run(row.label, { bold: true }), new TextRun({ children: [new Tab()] }), ...lines(row.value.split('\n'))],
+        children: [
+          docxRun(row.label, { bold: true }),
+          new TextRun({ children: [new Tab()] }),
+          ...docxLines(row.value.split('\n')),
+        ],
       }),
   );
   const body = bodyParagraphs(letter.body).map(
-    (paragraph) => new Paragraph({ alignment: AlignmentType.JUSTIFIED, spacing: { after: 160 }, children: lines(paragraph) }),
+    (paragraph) => new Paragraph({ alignment: AlignmentType.JUSTIFIED, spacing: { after: 160 }, children: docxLines(paragraph) }),
   );
   const footer = new Footer({
     children: contactLines(letter).map(
-      (line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [run(line, { size: 14, color: '3A3A3A' })] }),
+      (line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [docxRun(line, { size: 14, color: '3A3A3A' })] }),
     ),
   });
   const document = new Document({
@@ -242,7 +223,10 @@ export async function letterDocx(letter: Letter): Promise<Buffer> {
         children: [
           top,
           ...headings,
-          new Paragraph({ spacing: { before: 480, after: 200 }, children: letter.salutation ? [run(letter.salutation)] : [] }),
+          new Paragraph({
+            spacing: { before: 480, after: 200 },
+            children: letter.salutation ? [docxRun(letter.salutation)] : [],
+          }),
           ...body,
           ...(letter.closing
             ? [
@@ -250,7 +234,7 @@ export async function letterDocx(letter: Letter): Promise<Buffer> {
                   alignment: AlignmentType.JUSTIFIED,
                   spacing: { before: 80 },
                   keepNext: true,
-                  children: lines(letter.closing.split('\n')),
+                  children: docxLines(letter.closing.split('\n')),
                 }),
               ]
             : []),
@@ -258,7 +242,7 @@ export async function letterDocx(letter: Letter): Promise<Buffer> {
             keepLines: true,
             indent: { left },
             spacing: { before: 480 },
-            children: lines(letter.signature),
+            children: docxLines(letter.signature),
           }),
         ],
       },
@@ -305,7 +289,7 @@ export function letterPdf(letter: Letter): Promise<Buffer> {
   doc
     .font('italic')
     .fontSize(7.5)
-    .text(MOTTO.join('\n'), left, doc.y + 4, { width: column - left - 16 });
+    .text(REPUBLIC_MOTTO.join('\n'), left, doc.y + 4, { width: column - left - 16 });
 
   // Émetteur.
   doc

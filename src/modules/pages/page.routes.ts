@@ -69,6 +69,7 @@ export function pageRoutes(app: FastifyInstance, ctx: AppContext): void {
           maxHours: ctx.config.sessionMaxHours,
           caseRetentionMonths: ctx.config.casePersonalDataRetentionMonths,
           surveyCommentRetentionMonths: ctx.config.surveyCommentRetentionMonths,
+          cluMemberRetentionMonths: ctx.config.cluMemberRetentionMonths,
         },
       ),
     }),

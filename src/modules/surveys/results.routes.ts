@@ -51,7 +51,10 @@ export function resultsRoutes(app: FastifyInstance, ctx: AppContext): void {
         { label: 'Enquêtes', href: '/enquetes' },
         { label: results.campaign.name, href: `/enquetes/campagnes/${encodeURIComponent(results.campaign.id)}` },
       ],
-      content: resultsView(results, { canExportResponses: viewerOf(request).role !== 'clu_member' }),
+      content: resultsView(results, {
+        canExportResponses: viewerOf(request).role !== 'clu_member',
+        actionCsrfToken: viewerOf(request).role === 'admin' ? (viewerOf(request).csrfToken ?? undefined) : undefined,
+      }),
     });
   });
 

@@ -1,6 +1,7 @@
 import { checkboxGroup, csrfField, errorSummary, selectField, textField } from '../../../ui/components.ts';
 import { formatBytes, formatDate, formatDateTime } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
+import { originButton } from '../../actions/views/action-common.view.ts';
 import type { OutgoingMailRow } from '../../mail/outgoing-mail.repository.ts';
 import { caseMailsSection } from '../../mail/views/case-email.view.ts';
 import type { CaseRow } from '../case.repository.ts';
@@ -21,6 +22,8 @@ export interface CaseDetailView {
   today: string;
   attachments: { id: string; filename: string; content_type: string; size: number; created_at: string }[];
   canEdit: boolean;
+  /** Référent : créer une action du plan depuis ce dossier. */
+  canCreateAction?: boolean;
   /** Courriels du dossier (accusé, avis de réorientation, réponses) et leur statut d'envoi. */
   mails?: OutgoingMailRow[];
   csrfToken: string;
@@ -60,6 +63,7 @@ function actions(v: CaseDetailView): SafeHtml {
 <ul class="fr-btns-group fr-btns-group--inline-md">
   ${c.requester_email ? html`<li><a class="fr-btn" href="/registre/${c.id}/courriel">Répondre par courriel</a></li>` : ''}
   <li><a class="fr-btn fr-btn--secondary" href="/registre/${c.id}/lettre">Préparer une lettre de réponse</a></li>
+  ${v.canCreateAction ? html`<li>${originButton({ csrfToken: v.csrfToken, kind: 'case', ref: c.id, subject: `dossier ${c.reference}` })}</li>` : ''}
 </ul>
 ${actionForm(
   v,

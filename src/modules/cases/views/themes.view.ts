@@ -1,5 +1,6 @@
 import { csrfField, errorSummary, textField } from '../../../ui/components.ts';
 import { html, type SafeHtml } from '../../../ui/html.ts';
+import { originButton } from '../../actions/views/action-common.view.ts';
 
 export interface ThemesView {
   csrfToken: string;
@@ -24,6 +25,7 @@ export function themesView(v: ThemesView): SafeHtml {
     ${csrfField(v.csrfToken)}
     <button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit">${t.archived_at ? 'Rétablir' : 'Archiver'}<span class="fr-sr-only"> le thème ${t.label}</span></button>
   </form>
+  ${t.archived_at ? '' : html`<div class="fr-mt-1w">${originButton({ csrfToken: v.csrfToken, kind: 'complaint_theme', ref: t.id, subject: `thème de réclamations ${t.label}` })}</div>`}
 </li>`;
   return html`<h1>Thèmes du registre</h1>
 <p>Les thèmes classent les demandes et réclamations (délais de rendez-vous, température de l’accueil, signalétique…) pour l’analyse présentée au comité local des usagers. Un thème archivé n’est plus proposé à la saisie mais reste sur les dossiers qui le portent.</p>

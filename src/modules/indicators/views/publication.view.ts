@@ -1,6 +1,7 @@
 import { csrfField, errorSummary, table, textField } from '../../../ui/components.ts';
-import { formatDateTime } from '../../../ui/format.ts';
+import { formatDate, formatDateTime } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
+import { actorDisplayName } from '../../accounts/viewer.ts';
 import type { Publication } from '../publication.service.ts';
 import { POSTER_TITLE, type PosterFigures } from '../transparency-poster.ts';
 import { indicatorTable, type ModuleTitle } from './indicator-table.view.ts';
@@ -13,9 +14,18 @@ function value(values: Record<string, unknown> | undefined, name: string, fallba
 }
 
 function describe(p: Publication): string {
+  if (p.snapshot.kind === 'clu_deck') return `Support du CLU du ${formatDate(p.snapshot.deck.meeting.startsAt.slice(0, 10))}`;
+  if (p.kind === 'clu_minutes') return 'Compte rendu du CLU';
   return p.kind === 'table'
     ? `Tableau ${p.periodKey}`
     : `Affiche ${p.snapshot.kind === 'poster' ? p.snapshot.figures.quarterLabel : p.periodKey}`;
+}
+
+/** Le support et le compte rendu du CLU se lisent sur la page de la réunion, pas sur la page publique des résultats. */
+function publicationHref(p: Publication, slug: string): string {
+  if (p.kind === 'clu_deck') return `/clu/reunions/${encodeURIComponent(p.periodKey)}/support`;
+  if (p.kind === 'clu_minutes') return `/clu/reunions/${encodeURIComponent(p.periodKey)}/compte-rendu`;
+  return `/o/${slug}/resultats/${p.id}`;
 }
 
 /** Les chiffres de l'affiche en HTML (page publique et aperçu) : mêmes valeurs que le PDF. */
@@ -82,10 +92,10 @@ ${
 ${table(
   'Publications, de la plus récente à la plus ancienne',
   [
-    { header: 'Publication', cell: (p) => html`<a href="/o/${v.slug}/resultats/${p.id}">${describe(p)}</a>` },
+    { header: 'Publication', cell: (p) => html`<a href="${publicationHref(p, v.slug)}">${describe(p)}</a>` },
     { header: 'Version', cell: (p) => String(p.version) },
     { header: 'Publiée le', cell: (p) => formatDateTime(p.publishedAt) },
-    { header: 'Par', cell: (p) => p.publishedBy ?? '' },
+    { header: 'Par', cell: (p) => (p.publishedBy ? actorDisplayName(p.publishedBy) : '') },
     {
       header: 'Document',
       cell: (p): HtmlValue =>
@@ -131,6 +141,7 @@ export function publicResultsView(v: PublicResultsView): SafeHtml {
     : [v.poster ? posterSection(v.poster, v.slug) : '', v.table ? tableSection(v.table, v.modules) : ''];
   return html`<h1>Nos résultats — ${v.organisationName}</h1>
 <p>La préfecture publie les résultats de ses engagements de qualité de service (démarche Qual-e-pref).</p>
+<p><a class="fr-link" href="/o/${v.slug}/comite-des-usagers">Comptes rendus du comité local des usagers</a></p>
 ${v.poster || v.table || v.shown ? sections : html`<div class="fr-callout"><p class="fr-callout__text">Aucun résultat n’a encore été publié.</p></div>`}
 ${
   v.history.length > 1

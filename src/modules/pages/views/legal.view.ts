@@ -65,7 +65,13 @@ export function legalNoticeView(organisationName: string | undefined): SafeHtml 
 export function privacyView(
   organisationName: string | undefined,
   auditRetentionDays: number,
-  session: { idleMinutes: number; maxHours: number; caseRetentionMonths: number; surveyCommentRetentionMonths: number },
+  session: {
+    idleMinutes: number;
+    maxHours: number;
+    caseRetentionMonths: number;
+    surveyCommentRetentionMonths: number;
+    cluMemberRetentionMonths: number;
+  },
 ): SafeHtml {
   const who = organisationName ?? 'La préfecture qui exploite cette instance de Vigie';
   return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-9">
@@ -84,14 +90,17 @@ export function privacyView(
   <li><strong>Registre des demandes, réclamations et suggestions</strong> (courriels, formulaire en ligne, courriers, urne) : nom, adresse électronique et adresse postale du demandeur, objet, message, réponse, suites données et pièces jointes ; la date de réception, la nature, le canal et le service traitant servent aux indicateurs de délai de réponse.</li>
   <li><strong>Enquêtes de satisfaction</strong> : les réponses sont anonymes (aucun nom, aucune adresse n’est demandé) ; seul le commentaire libre pourrait contenir une donnée personnelle : il est déconseillé d’en écrire, et les adresses et numéros de téléphone sont masqués à l’affichage des résultats. Un cookie de session propre à l’enquête évite de répondre deux fois depuis le même navigateur.</li>
   <li><strong>Courriels</strong> des boîtes fonctionnelles de la préfecture : les messages reçus deviennent des dossiers du registre ; Vigie garde pour chacun l’expéditeur, l’objet et l’identifiant technique du message, et la copie des courriels envoyés (accusés de réception, avis de réorientation, réponses, récapitulatifs quotidiens des agents).</li>
+  <li><strong>Comité local des usagers</strong> : pour chaque représentant d’un organisme membre, civilité, nom, fonction, adresse électronique, téléphone et adresse postale (pour les invitations), présence aux réunions ; le compte rendu approuvé, public, cite les participants comme le fait un compte rendu sur papier.</li>
+  <li><strong>Plan d’actions</strong> : les actions et leurs pièces justificatives, avec le nom de l’agent qui les a modifiées (journal d’audit).</li>
 </ul>
-<p>Les modules suivants (comité local des usagers, visites mystères) compléteront cette liste, avec leurs durées de conservation.</p>
+<p>Le module des enquêtes mystère complétera cette liste, avec ses durées de conservation.</p>
 <h2>Durées de conservation</h2>
 <ul>
   <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
   <li>Comptes : conservés tant que la personne a un rôle dans l’organisation ; quand le référent qualité retire son dernier rôle, le compte est supprimé et son nom disparaît du journal d’audit.</li>
   <li>Registre : ${session.caseRetentionMonths} mois après la clôture d’un dossier, l’identité du demandeur, l’objet, les messages, les réponses et les pièces jointes sont effacés (y compris leurs copies dans le journal d’audit) ; restent les données anonymes qui servent aux indicateurs (dates, nature, canal, service, thèmes).</li>
   <li>Enquêtes : les commentaires libres sont effacés ${session.surveyCommentRetentionMonths} mois après la fin de leur campagne ; les réponses notées, anonymes, sont gardées pour les résultats.</li>
+  <li>Comité local des usagers : les coordonnées d’un représentant retiré du comité sont effacées ${session.cluMemberRetentionMonths} mois après son retrait (son nom est remplacé par « Membre retiré » dans les listes de présence) ; les comptes rendus approuvés et publiés restent tels quels.</li>
   <li>Courriels : ceux d’un dossier suivent le dossier (effacés avec lui) ; les messages relevés qui n’ont pas fait de dossier (réponses automatiques, rebonds, listes de diffusion) perdent leur expéditeur et leur objet au bout de 30 jours, et les récapitulatifs envoyés aux agents sont supprimés au bout de 30 jours.</li>
   <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
 </ul>

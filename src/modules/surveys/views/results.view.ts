@@ -1,6 +1,7 @@
 import { badge, pagination, table } from '../../../ui/components.ts';
 import { formatDate, formatDateTime, formatInteger } from '../../../ui/format.ts';
 import { type HtmlValue, html, type SafeHtml } from '../../../ui/html.ts';
+import { originButton } from '../../actions/views/action-common.view.ts';
 import { COLLECTION_MODE_LABELS, COLLECTION_MODES } from '../collection-mode.ts';
 import { SURVEYED_CHANNEL_LABELS } from '../questionnaire.ts';
 import type { CampaignResults, CriterionComparison, CriterionResult } from '../results.service.ts';
@@ -101,7 +102,22 @@ function countsTable(caption: string, distribution: Distribution): SafeHtml {
   );
 }
 
-function criteriaTable(v: CampaignResults): SafeHtml {
+function criteriaTable(v: CampaignResults, actionCsrfToken?: string): SafeHtml {
+  // Le référent lance une action du plan depuis un critère, d'un clic (jeton du formulaire fourni).
+  const actionColumn = actionCsrfToken
+    ? [
+        {
+          header: 'Plan d’actions',
+          cell: (c: CriterionResult) =>
+            originButton({
+              csrfToken: actionCsrfToken,
+              kind: 'survey_criterion',
+              ref: `${v.campaign.id}:${c.criterion.key}`,
+              subject: `critère ${c.criterion.label}`,
+            }),
+        },
+      ]
+    : [];
   return table<CriterionResult>(
     'Taux de satisfaction par critère',
     [
@@ -113,6 +129,7 @@ function criteriaTable(v: CampaignResults): SafeHtml {
       { header: 'n (réponses exprimées)', cell: (c) => formatInteger(c.estimate.n) },
       { header: 'Intervalle de confiance à 95 %', cell: (c) => intervalText(c.estimate.interval) },
       { header: 'Évolution', cell: (c) => comparisonText(c.comparison) },
+      ...actionColumn,
     ],
     v.criteria,
     'Ce questionnaire ne mesure aucun critère.',
@@ -226,7 +243,10 @@ function commentsSection(v: CampaignResults, base: string, q: ResultsQuery): Htm
   ${pagination(comments.page, comments.pageCount, (page) => `${base}${resultsQueryString(q, { page: String(page) })}#commentaires`)}`;
 }
 
-export function resultsView(v: CampaignResults, options: { canExportResponses: boolean }): SafeHtml {
+export function resultsView(
+  v: CampaignResults,
+  options: { canExportResponses: boolean; actionCsrfToken?: string | undefined },
+): SafeHtml {
   const base = `/enquetes/campagnes/${encodeURIComponent(v.campaign.id)}/resultats`;
   const q: ResultsQuery = {
     mode: v.filter.mode ?? undefined,
@@ -262,7 +282,7 @@ ${globalBlock(v)}
 <h2>Critères</h2>
 <p class="fr-text--sm">Taux de satisfaction = (très satisfaisant + satisfaisant) / réponses exprimées (« Sans avis » et absence de réponse exclus) ; Oui / Non : Oui / (Oui + Non). « Indicatif » : moins de 30 réponses exprimées. « Sans objet » : aucune réponse exprimée.</p>
 ${comparisonIntro(v)}
-${criteriaTable(v)}
+${criteriaTable(v, options.actionCsrfToken)}
 ${v.criteria.map(criterionSection)}
 ${
   v.profiles.length > 0
