@@ -13,6 +13,7 @@ import * as m0009 from './migrations/0009_survey_double_entry.ts';
 import * as m0010 from './migrations/0010_indicators.ts';
 import * as m0011 from './migrations/0011_indicator_indexes.ts';
 import * as m0012 from './migrations/0012_action_plan_clu.ts';
+import * as m0013 from './migrations/0013_mystery.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0010_indicators': m0010,
   '0011_indicator_indexes': m0011,
   '0012_action_plan_clu': m0012,
+  '0013_mystery': m0013,
 };
 
 const provider: MigrationProvider = {

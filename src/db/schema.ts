@@ -46,6 +46,14 @@ import type {
   ServiceSignatureTable,
 } from '../modules/mail/mail.table.ts';
 import type {
+  MysteryCampaignTable,
+  MysteryContactTable,
+  MysteryEvaluatorTable,
+  MysteryMessageTable,
+  MysteryScenarioTable,
+  MysteryTargetTable,
+} from '../modules/mystery/mystery.table.ts';
+import type {
   ClosureDayTable,
   OrganisationModuleTable,
   OrganisationTable,
@@ -127,4 +135,10 @@ export interface Database {
   clu_attendances: CluAttendanceTable;
   clu_meeting_templates: CluMeetingTemplateTable;
   clu_proposals: CluProposalTable;
+  mystery_scenarios: MysteryScenarioTable;
+  mystery_campaigns: MysteryCampaignTable;
+  mystery_targets: MysteryTargetTable;
+  mystery_evaluators: MysteryEvaluatorTable;
+  mystery_contacts: MysteryContactTable;
+  mystery_messages: MysteryMessageTable;
 }

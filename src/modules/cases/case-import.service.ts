@@ -276,6 +276,7 @@ export async function importCases(
         import_id: importId,
         closed_at: null,
         personal_data_erased_at: null,
+        mystery_contact_id: null,
         created_at: now,
         updated_at: now,
       });

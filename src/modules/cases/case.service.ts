@@ -172,6 +172,7 @@ function draftFrom(ctx: AppContext, prepared: CaseCreationContext, data: z.infer
       import_id: null,
       closed_at: null,
       personal_data_erased_at: null,
+      mystery_contact_id: null,
       created_at: now,
       updated_at: now,
     },

@@ -38,6 +38,11 @@ export interface CaseTable {
   import_id: string | null;
   closed_at: string | null;
   personal_data_erased_at: string | null;
+  /**
+   * Contact d'une enquête mystère dont ce dossier est né (courriel de la boîte mystère) : invisible des
+   * agents pendant la campagne, hors des indicateurs de production.
+   */
+  mystery_contact_id: string | null;
   created_at: string;
   updated_at: string;
 }

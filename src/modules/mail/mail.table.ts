@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Tables du module « courrier » : boîtes fonctionnelles (relève IMAP, envoi SMTP), messages relevés
  * (idempotence de la relève), file des courriels sortants, modèles de réponse et blocs de signature.
@@ -37,6 +38,8 @@ export interface MailboxTable {
   last_polled_at: string | null;
   last_error: string | null;
   last_error_at: string | null;
+  /** `functional` (boîte d'un service, relevée en dossiers) ou `mystery` (boîte des enquêtes mystère). */
+  kind: Generated<string>;
   created_at: string;
   updated_at: string;
 }

@@ -61,7 +61,7 @@ function summaryOf(config: Config, row: MailboxRow, services: { id: string; name
 }
 
 /** Ce que l'audit garde d'une boîte : la configuration, jamais un mot de passe (même chiffré). */
-function auditSnapshot(row: Omit<MailboxTable, 'id' | 'created_at' | 'updated_at'>) {
+function auditSnapshot(row: Omit<MailboxTable, 'id' | 'created_at' | 'updated_at' | 'kind'>) {
   return {
     serviceId: row.service_id,
     label: row.label,
@@ -132,7 +132,7 @@ async function columnsOf(
   organisationId: string,
   data: MailboxInput,
   existing: MailboxRow | undefined,
-): Promise<Omit<MailboxTable, 'id' | 'created_at' | 'updated_at'>> {
+): Promise<Omit<MailboxTable, 'id' | 'created_at' | 'updated_at' | 'kind'>> {
   const errors: FieldErrors = {};
   const services = await listServices(ctx.db, organisationId);
   if (!services.some((s) => s.id === data.serviceId)) errors.serviceId = 'Service : choisissez un service de la liste.';
