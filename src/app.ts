@@ -15,6 +15,7 @@ import { JobRunner } from './modules/jobs/job.service.ts';
 import { RETENTION_JOB, runRetention } from './modules/jobs/retention.ts';
 import { MailWorker } from './modules/mail/mail-worker.ts';
 import { REMINDER_JOB, REMINDER_SCHEDULE_MS, runDailyReminders } from './modules/mail/reminder.service.ts';
+import { MYSTERY_MAIL_JOB, MYSTERY_MAIL_SCHEDULE_MS, runMysteryMail } from './modules/mystery/mystery-mail.service.ts';
 import { ensureReferentiel } from './modules/referentiel/referentiel.service.ts';
 import { buildServer } from './server.ts';
 import { type Clock, systemClock } from './shared/clock.ts';
@@ -40,6 +41,7 @@ export async function openApp(
 
 /** Le récapitulatif quotidien passe chaque heure : chaque département reçoit le sien à 7 h locales, une fois par jour. */
 export function createJobRunner(ctx: AppContext): JobRunner {
+  // `mystery.mail` : suivi des boîtes mystère (contacts partis, accusés et réponses lus par IMAP, relances, grilles).
   return new JobRunner(ctx)
     .register(RETENTION_JOB, async (c) => {
       await runRetention(c);
@@ -53,9 +55,13 @@ export function createJobRunner(ctx: AppContext): JobRunner {
     .register(ACTION_REMINDER_JOB, async (c) => {
       await runActionReminders(c);
     })
+    .register(MYSTERY_MAIL_JOB, async (c) => {
+      await runMysteryMail(c);
+    })
     .schedule({ kind: RETENTION_JOB, everyMs: 86_400_000 })
     .schedule({ kind: REMINDER_JOB, everyMs: REMINDER_SCHEDULE_MS })
-    .schedule({ kind: ACTION_REMINDER_JOB, everyMs: ACTION_REMINDER_SCHEDULE_MS });
+    .schedule({ kind: ACTION_REMINDER_JOB, everyMs: ACTION_REMINDER_SCHEDULE_MS })
+    .schedule({ kind: MYSTERY_MAIL_JOB, everyMs: MYSTERY_MAIL_SCHEDULE_MS });
 }
 
 export interface RunningApp {

@@ -144,6 +144,24 @@ export const ERRORS = {
     status: 409,
     message: 'Ce compte rendu est déjà approuvé : il est figé et publié, il ne peut plus être modifié ni approuvé à nouveau.',
   },
+  mystery_campaign_locked: {
+    status: 409,
+    message: 'Cette campagne d’enquêtes mystère est confirmée : son plan est figé et ne peut plus être modifié.',
+  },
+  mystery_plan_invalid: {
+    status: 409,
+    message: 'Le plan ne respecte pas les règles des enquêtes mystère : corrigez chaque point signalé avant de le confirmer.',
+  },
+  mystery_mailbox_missing: {
+    status: 409,
+    message:
+      'Des courriels mystère sont prévus : choisissez la boîte des enquêtes mystère de la campagne avant de confirmer le plan.',
+  },
+  mystery_mailbox_unreachable: {
+    status: 409,
+    message:
+      'La boîte des enquêtes mystère ne peut pas être jointe (relève IMAP ou relais SMTP) : aucun courriel n’est envoyé tant qu’elle ne répond pas.',
+  },
   internal: { status: 500, message: 'Une erreur interne est survenue. L’équipe technique peut la retrouver dans les journaux.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -21,6 +21,8 @@ export function navigationFor(role: Role | undefined): NavItem[] {
       items.push({ label: 'Comité des usagers', href: '/clu/reunions' });
   }
   items.push({ label: 'Référentiel', href: '/referentiel' });
+  // Les campagnes en cours ne doivent pas être connues des agents : le menu n'existe que pour le référent.
+  if (role === 'admin') items.push({ label: 'Enquêtes mystère', href: '/mystere' });
   if (role === 'admin') items.push({ label: 'Courrier', href: '/courrier' });
   if (role === 'admin') items.push({ label: 'Comptes', href: '/admin/utilisateurs' });
   if (role === 'admin' || role === 'auditor') items.push({ label: 'Journal', href: '/admin/journal' });

@@ -9,6 +9,7 @@ import { addAttachment } from '../../src/modules/cases/case-attachment.service.t
 import { DEMO_SLUG, ensureDemo } from '../../src/modules/demo/demo.service.ts';
 import { createMailbox } from '../../src/modules/mail/mailbox.service.ts';
 import { listTemplates } from '../../src/modules/mail/template.repository.ts';
+import { issueEvaluatorLink } from '../../src/modules/mystery/mystery-grid.service.ts';
 import { listServices } from '../../src/modules/organisations/organisation.repository.ts';
 import { submitControlEntry } from '../../src/modules/surveys/double-entry.service.ts';
 import { entryPoint } from '../../src/modules/surveys/response.service.ts';
@@ -190,6 +191,33 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     .selectAll()
     .where('organisation_id', '=', organisationId)
     .executeTakeFirstOrThrow();
+  // Enquêtes mystère de la démonstration : une campagne close (grilles remplies), un brouillon.
+  const mysteryCampaigns = await testContext.ctx.db
+    .selectFrom('mystery_campaigns')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .execute();
+  const closedMystery = mysteryCampaigns.find((c) => c.status === 'closed');
+  const draftMystery = mysteryCampaigns.find((c) => c.status === 'draft');
+  assert.ok(closedMystery && draftMystery, 'une campagne mystère close et un brouillon dans la démonstration');
+  const mysteryContact = await testContext.ctx.db
+    .selectFrom('mystery_contacts')
+    .selectAll()
+    .where('campaign_id', '=', closedMystery.id)
+    .orderBy('rank')
+    .executeTakeFirstOrThrow();
+  const mysteryScenario = await testContext.ctx.db
+    .selectFrom('mystery_scenarios')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirstOrThrow();
+  const evaluatorLink = await issueEvaluatorLink(
+    testContext.ctx,
+    organisationId,
+    closedMystery.id,
+    mysteryContact.evaluator_id ?? '',
+    CLI_ACTOR,
+  );
   app = await buildServer(testContext.ctx);
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -303,6 +331,22 @@ test('parcours navigateur : pages publiques et connectées, accessibilité axe, 
     '/clu/membres/organismes/nouveau',
     `/clu/membres/${cluMember.id}/modifier`,
     `/clu/membres/organismes/${cluMember.member_organisation_id}/modifier`,
+    '/mystere',
+    '/mystere/scenarios',
+    '/mystere/scenarios/nouveau',
+    `/mystere/scenarios/${mysteryScenario.id}/modifier`,
+    '/mystere/campagnes/nouvelle',
+    `/mystere/campagnes/${closedMystery.id}`,
+    `/mystere/campagnes/${closedMystery.id}/plan`,
+    `/mystere/campagnes/${closedMystery.id}/grilles`,
+    `/mystere/campagnes/${closedMystery.id}/contacts/${mysteryContact.id}/grille`,
+    `/mystere/campagnes/${closedMystery.id}/resultats`,
+    `/mystere/campagnes/${draftMystery.id}`,
+    `/mystere/campagnes/${draftMystery.id}/plan`,
+    `/mystere/campagnes/${draftMystery.id}/modifier`,
+    `/mystere/campagnes/${draftMystery.id}/confirmer`,
+    evaluatorLink.path,
+    `${evaluatorLink.path}/contacts/${mysteryContact.id}`,
   ]) {
     await t.test(`page connectée ${path}`, async () => {
       await visit(page, path);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Enquêtes mystère : banque de scénarios, campagnes (cibles, enquêteurs, plan de contacts par
@@ -13,6 +13,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull().defaultTo('functional'))
     .execute();
   await db.schema.alterTable('cases').addColumn('mystery_contact_id', 'text').execute();
+  // Index partiel et couvrant des seuls dossiers mystère (quelques dizaines par campagne), des colonnes de
+  // `cases_indicators` : les indicateurs de production retranchent leur agrégat sans quitter l'index couvrant
+  // du registre. Filtrer `mystery_contact_id is null` dans l'agrégat ferait lire la table pour chaque dossier
+  // (mesuré sur SQLite, 100 000 dossiers : de 28 à 170 ms). Couvrant, SQLite le préfère même sans ANALYZE.
+  await db.schema
+    .createIndex('cases_mystery')
+    .on('cases')
+    .columns([
+      'organisation_id',
+      'received_local_date',
+      'kind',
+      'channel',
+      'audience',
+      'target',
+      'answered_local_date',
+      'due_date',
+      'answer_delay',
+    ])
+    .where(sql.ref('mystery_contact_id'), 'is not', null)
+    .execute();
 
   await db.schema
     .createTable('mystery_scenarios')
@@ -129,6 +149,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   ]) {
     await db.schema.dropTable(table).execute();
   }
+  await db.schema.dropIndex('cases_mystery').execute();
   await db.schema.alterTable('cases').dropColumn('mystery_contact_id').execute();
   await db.schema.alterTable('mailboxes').dropColumn('kind').execute();
 }

@@ -11,6 +11,7 @@ import { findCase, listThemes } from '../cases/case.repository.ts';
 import { organisationContext } from '../cases/case.service.ts';
 import { checkAttachment, safeFilename } from '../cases/case-attachment.service.ts';
 import { indicatorCatalogue } from '../indicators/indicator.service.ts';
+import { MYSTERY_FINDING_REF, mysteryFindingOrigin } from '../mystery/mystery-results.service.ts';
 import { listPerimeter, listServices } from '../organisations/organisation.repository.ts';
 import { listEngagements } from '../referentiel/referentiel.repository.ts';
 import { campaignResults } from '../surveys/results.service.ts';
@@ -614,6 +615,15 @@ async function resolveOrigin(
         engagements: [],
         proposalId: proposal.id,
       };
+    }
+    case 'mystery_finding': {
+      // Point de vigilance d'une campagne (`<campagne>:<critère>`) : libellé et engagements lus dans ses résultats.
+      const match = MYSTERY_FINDING_REF.exec(ref);
+      if (match) {
+        const origin = await mysteryFindingOrigin(ctx, organisationId, match[1] as string, match[2] as string);
+        return { ...origin, engagements: origin.engagements.filter((code) => perimeterEngagements.has(code)) };
+      }
+      return { originRef: null, originLabel: ref, objective: ref.length > 300 ? `${ref.slice(0, 299)}…` : ref, engagements: [] };
     }
     default:
       // Constat d'enquête mystère, d'audit, origine libre : la référence est le libellé du constat.

@@ -187,14 +187,18 @@ const FACT_COLUMNS = [
   'answer_delay',
 ] as const;
 
-/** Dossiers reçus entre deux dates (toutes natures, ou les seules demandes de rendez-vous d'élus). */
+/**
+ * Dossiers reçus entre deux dates (toutes natures, ou les seules demandes de rendez-vous d'élus), hors
+ * dossiers nés d'un courriel mystère : ils ne comptent pas dans les indicateurs de production.
+ */
 export async function caseFactsBetween(db: Executor, organisationId: string, from: string, to: string, onlyAppointments = false) {
   let query = db
     .selectFrom('cases')
     .select(FACT_COLUMNS)
     .where('organisation_id', '=', organisationId)
     .where('received_local_date', '>=', from)
-    .where('received_local_date', '<=', to);
+    .where('received_local_date', '<=', to)
+    .where('mystery_contact_id', 'is', null);
   if (onlyAppointments) query = query.where('kind', '=', 'elected_official_appointment');
   return query.execute();
 }
@@ -292,7 +296,10 @@ export interface CaseGroupRow {
  * Agrégats par organisation, mois, nature, canal, public et cible à une date d'arrêté : répondus (et
  * somme des délais), répondus dans le délai de leur nature et canal, sans réponse échus ou en attente.
  * Une seule requête groupée, pour une organisation comme pour toutes. Les rendez-vous d'élus, peu
- * nombreux, sont calculés à part dossier par dossier (`appointmentFactsBetween`).
+ * nombreux, sont calculés à part dossier par dossier (`appointmentFactsBetween`). Les dossiers nés d'un
+ * courriel mystère sont retranchés : agrégés à part par l'index partiel `cases_mystery` (quelques
+ * dizaines), pour que l'agrégat principal reste dans l'index couvrant (un filtre sur la colonne ferait
+ * lire la table à chaque dossier, six fois plus lent sur SQLite).
  */
 export async function caseGroupsBetween(
   db: Executor,
@@ -310,39 +317,42 @@ export async function caseGroupsBetween(
   // par jour, ~30 fois plus de groupes, n'est plus rapide qu'à 10 M de dossiers et 2,5 fois plus lent à 2 M).
   const oneOrganisation = typeof organisations === 'string';
   const period = oneOrganisation ? sql<string>`received_local_date` : sql<string>`substr(received_local_date, 1, 7)`;
-  let query = db
-    .selectFrom('cases')
-    .select([
-      'organisation_id',
-      period.as('period'),
-      'kind',
-      'channel',
-      'audience',
-      'target',
-      // Répondus (unités) et, parmi eux, répondus dans le délai (multiples de PACK).
-      sql<number>`sum(case when ${answered} then case when answer_delay <= ${allowed} then ${sql.lit(PACK + 1)} else 1 end else 0 end)`.as(
-        'answered_met',
-      ),
-      sql<number>`sum(case when ${answered} then answer_delay else 0 end)`.as('delay_sum'),
-      // Sans réponse à la date d'arrêté (le premier `when` écarte les répondus) : échus (unités), pas encore
-      // échus (multiples de PACK).
-      sql<number>`sum(case when ${answered} then 0 when due_date < ${asOf} then 1 when due_date >= ${asOf} then ${sql.lit(PACK)} else 0 end)`.as(
-        'overdue_pending',
-      ),
-    ])
-    .where('received_local_date', '>=', from)
-    .where('received_local_date', '<=', to)
-    .where('kind', '!=', 'elected_official_appointment');
-  if (typeof organisations === 'string') query = query.where('organisation_id', '=', organisations);
-  else if (organisations !== null) {
-    if (organisations.length === 0) return [];
-    query = query.where('organisation_id', 'in', [...organisations]);
-  }
-  const rows = await query.groupBy(['organisation_id', period, 'kind', 'channel', 'audience', 'target']).execute();
+  if (typeof organisations !== 'string' && organisations !== null && organisations.length === 0) return [];
+  const aggregate = (onlyMystery: boolean) => {
+    let query = db
+      .selectFrom('cases')
+      .select([
+        'organisation_id',
+        period.as('period'),
+        'kind',
+        'channel',
+        'audience',
+        'target',
+        // Répondus (unités) et, parmi eux, répondus dans le délai (multiples de PACK).
+        sql<number>`sum(case when ${answered} then case when answer_delay <= ${allowed} then ${sql.lit(PACK + 1)} else 1 end else 0 end)`.as(
+          'answered_met',
+        ),
+        sql<number>`sum(case when ${answered} then answer_delay else 0 end)`.as('delay_sum'),
+        // Sans réponse à la date d'arrêté (le premier `when` écarte les répondus) : échus (unités), pas encore
+        // échus (multiples de PACK).
+        sql<number>`sum(case when ${answered} then 0 when due_date < ${asOf} then 1 when due_date >= ${asOf} then ${sql.lit(PACK)} else 0 end)`.as(
+          'overdue_pending',
+        ),
+      ])
+      .where('received_local_date', '>=', from)
+      .where('received_local_date', '<=', to)
+      .where('kind', '!=', 'elected_official_appointment');
+    if (onlyMystery) query = query.where('mystery_contact_id', 'is not', null);
+    if (typeof organisations === 'string') query = query.where('organisation_id', '=', organisations);
+    else if (organisations !== null) query = query.where('organisation_id', 'in', [...organisations]);
+    return query.groupBy(['organisation_id', period, 'kind', 'channel', 'audience', 'target']).execute();
+  };
+  const [all, mystery] = await Promise.all([aggregate(false), aggregate(true)]);
+  const rows = [...all.map((r) => ({ r, sign: 1 })), ...mystery.map((r) => ({ r, sign: -1 }))];
   // Repli des jours en mois (déjà fait par la base pour plusieurs organisations) : les calculs qui suivent
   // parcourent ces groupes pour chaque indicateur et chaque période, autant qu'ils soient trente fois moins.
   const groups = new Map<string, CaseGroupRow>();
-  for (const r of rows) {
+  for (const { r, sign } of rows) {
     const month = r.period.slice(0, 7);
     const key = `${r.organisation_id}|${month}|${r.kind}|${r.channel}|${r.audience}|${r.target ?? ''}`;
     const answeredMet = toNumber(r.answered_met);
@@ -364,23 +374,24 @@ export async function caseGroupsBetween(
       };
       groups.set(key, group);
     }
-    group.answered += answeredMet % PACK;
-    group.met += Math.floor(answeredMet / PACK);
-    group.delaySum += toNumber(r.delay_sum);
-    group.overdue += overduePending % PACK;
-    group.pending += Math.floor(overduePending / PACK);
+    group.answered += sign * (answeredMet % PACK);
+    group.met += sign * Math.floor(answeredMet / PACK);
+    group.delaySum += sign * toNumber(r.delay_sum);
+    group.overdue += sign * (overduePending % PACK);
+    group.pending += sign * Math.floor(overduePending / PACK);
   }
   return [...groups.values()];
 }
 
-/** Demandes de rendez-vous d'élus reçues entre deux dates, de plusieurs organisations (ou de toutes). */
+/** Demandes de rendez-vous d'élus reçues entre deux dates, de plusieurs organisations (ou de toutes), hors enquêtes mystère. */
 export async function appointmentFactsBetween(db: Executor, organisations: OrganisationScope, from: string, to: string) {
   let query = db
     .selectFrom('cases')
     .select(['organisation_id', ...FACT_COLUMNS])
     .where('kind', '=', 'elected_official_appointment')
     .where('received_local_date', '>=', from)
-    .where('received_local_date', '<=', to);
+    .where('received_local_date', '<=', to)
+    .where('mystery_contact_id', 'is', null);
   if (typeof organisations === 'string') query = query.where('organisation_id', '=', organisations);
   else if (organisations !== null) {
     if (organisations.length === 0) return [];

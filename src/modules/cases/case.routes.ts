@@ -12,6 +12,7 @@ import type { Actor } from '../audit/audit.service.ts';
 import { localDateOf } from '../calendar/calendar.service.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { listOutgoingMailsOfCase } from '../mail/outgoing-mail.repository.ts';
+import { mysteryCaseMarks } from '../mystery/mystery-case.ts';
 import { listServices } from '../organisations/organisation.repository.ts';
 import { type CaseFilters, type CaseRow, casesByReferences, listCases, themesOfCases } from './case.repository.ts';
 import {
@@ -135,10 +136,12 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
       PAGE_SIZE,
     );
     const today = todayIn(ctx, department.timeZone);
+    const mystery = await mysteryCaseMarks(ctx.db, organisationId, viewer.role, result.rows);
     const rows: QueueRow[] = result.rows.map((r) => ({
       ...r,
       urgency: urgencyOf(r, today, calendar),
       shown_due: currentDue(r),
+      mystery: mystery.has(r.id),
     }));
     return renderPage(request, reply, {
       title: 'Registre',
@@ -492,6 +495,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
     ]);
     const c = detail.case;
     const today = todayIn(ctx, department.timeZone);
+    const mystery = await mysteryCaseMarks(ctx.db, organisationId, viewer.role, [c]);
     return renderPage(request, reply, {
       title: `Dossier ${c.reference}`,
       status,
@@ -510,6 +514,7 @@ export function caseRoutes(app: FastifyInstance, ctx: AppContext): void {
         mails,
         canEdit: viewer.role === 'admin' || viewer.role === 'agent',
         canCreateAction: viewer.role === 'admin',
+        mystery: mystery.has(c.id),
         csrfToken: csrfOf(viewer),
         ...(form ? { form } : {}),
       }),

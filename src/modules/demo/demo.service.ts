@@ -13,6 +13,7 @@ import { publishPoster, publishTable } from '../indicators/publication.service.t
 import { queueAcknowledgment } from '../mail/correspondence.service.ts';
 import { listSignatures } from '../mail/template.repository.ts';
 import { ensureDefaultTemplates, saveSignature } from '../mail/template.service.ts';
+import { ensureDemoMystery } from '../mystery/mystery-demo.ts';
 import { findOrganisationBySlug, findServiceByName, listServices, listSites } from '../organisations/organisation.repository.ts';
 import { addService, addSite, createOrganisation, markAsDemo, updatePerimeter } from '../organisations/organisation.service.ts';
 import { addCollectionPoint, createCampaign } from '../surveys/campaign.service.ts';
@@ -115,6 +116,7 @@ export async function ensureDemo(ctx: AppContext): Promise<{ created: boolean; o
   await ensureDemoIndicators(ctx, organisationId);
   await ensureDemoClu(ctx, organisationId);
   await ensureDemoActions(ctx, organisationId);
+  await ensureDemoMystery(ctx, organisationId);
   if (created) {
     await recordAudit(ctx.db, ctx.clock, {
       organisationId,

@@ -23,6 +23,7 @@ import {
 } from '../cases/case.service.ts';
 import { checkAttachment, MAX_ATTACHMENTS_PER_CASE, safeFilename } from '../cases/case-attachment.service.ts';
 import { caseEvent } from '../cases/case-event.ts';
+import { type MysteryIntakeCache, mysteryContactsOfLot } from '../mystery/mystery-case.ts';
 import {
   type AcknowledgmentContext,
   acknowledgmentNotSentEvent,
@@ -364,6 +365,7 @@ class LotWrites {
 interface LotContexts {
   cases?: CaseCreationContext | undefined;
   acknowledgments?: AcknowledgmentContext | undefined;
+  mystery?: MysteryIntakeCache | undefined;
 }
 
 /** Un dossier à créer pour un message : sa saisie validée et ce que l'historique en dira. */
@@ -494,7 +496,11 @@ async function writeLot(
     await writes.flush(trx);
   };
 
-  for (const item of items) {
+  // Un courriel envoyé par une boîte mystère devient un dossier comme un autre, qui porte son contact
+  // (hors des indicateurs de production, marque invisible des agents pendant la campagne).
+  contexts.mystery ??= {};
+  const mysteryContacts = await mysteryContactsOfLot(trx, mailbox, items, contexts.mystery);
+  for (const [index, item] of items.entries()) {
     const { verdict, hints, intake } = item;
     if (verdict.outcome === 'rejected' || verdict.outcome === 'ignored') {
       writes.trace(item, verdict.outcome, verdict.reason);
@@ -541,6 +547,7 @@ async function writeLot(
     // Identifiant ordonné (UUID v7) : les index sur le dossier (historique, messages, accusés) croissent à
     // droite, au lieu de réécrire à chaque lot une page au hasard de chacun.
     draft.row.id = newOrderedId();
+    draft.row.mystery_contact_id = mysteryContacts[index] ?? null;
     pending.push({ item, draft, notes: intake.notes, requester: intake.requester });
     outcomes.push('case_created');
   }

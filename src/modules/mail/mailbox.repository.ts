@@ -25,16 +25,35 @@ export async function findMailboxById(db: Executor, id: string) {
   return db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * Boîtes fonctionnelles d'une organisation : celles qui écrivent aux usagers. La boîte des enquêtes
+ * mystère en est exclue — elle ne doit jamais signer une réponse, une lettre ou un accusé.
+ */
 export async function listMailboxes(db: Executor, organisationId: string) {
+  return db
+    .selectFrom('mailboxes')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '!=', 'mystery')
+    .orderBy('label')
+    .execute();
+}
+
+/** Toutes les boîtes d'une organisation, boîtes mystère comprises (administration des boîtes). */
+export async function listAllMailboxes(db: Executor, organisationId: string) {
   return db.selectFrom('mailboxes').selectAll().where('organisation_id', '=', organisationId).orderBy('label').execute();
 }
 
-/** Les boîtes à relever, toutes organisations confondues (l'exécuteur décide lesquelles sont dues). */
+/**
+ * Les boîtes à relever en dossiers, toutes organisations confondues (l'exécuteur décide lesquelles sont
+ * dues). Jamais une boîte mystère : ses messages sont lus par le suivi des enquêtes mystère.
+ */
 export async function listIntakeMailboxes(db: Executor) {
   return db
     .selectFrom('mailboxes')
     .selectAll()
     .where('intake_enabled', '=', 1)
+    .where('kind', '!=', 'mystery')
     .where('imap_host', 'is not', null)
     .orderBy('id')
     .execute();
@@ -44,12 +63,16 @@ export async function deleteMailbox(db: Executor, organisationId: string, id: st
   await db.deleteFrom('mailboxes').where('organisation_id', '=', organisationId).where('id', '=', id).execute();
 }
 
-/** Boîtes d'une organisation qui ont un relais SMTP, la plus ancienne d'abord (boîte d'expédition par défaut). */
+/**
+ * Boîtes fonctionnelles d'une organisation qui ont un relais SMTP, la plus ancienne d'abord (boîte
+ * d'expédition par défaut). Une boîte mystère n'envoie que les courriels de ses campagnes.
+ */
 export async function listSendingMailboxes(db: Executor, organisationId: string) {
   return db
     .selectFrom('mailboxes')
     .selectAll()
     .where('organisation_id', '=', organisationId)
+    .where('kind', '!=', 'mystery')
     .where('smtp_host', 'is not', null)
     .orderBy('created_at')
     .orderBy('id')

@@ -62,10 +62,17 @@ const passwordField = z.preprocess(
 /** Le schéma dépend des variables `VIGIE_MAIL_SECRET_…` définies sur le serveur (`config.mailSecrets`). */
 export function mailboxSchema(mailSecrets: Readonly<Record<string, string>>) {
   return z.object({
-    serviceId: z
-      .string({ error: 'Service : choisissez un service.' })
-      .trim()
-      .min(1, { error: 'Service : choisissez un service.' }),
+    // À la création seulement : une boîte ne change pas de sorte (ses messages ne sont pas lus pareil).
+    kind: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(['functional', 'mystery'], {
+          error: 'Type de boîte : choisissez « boîte fonctionnelle » ou « boîte des enquêtes mystère ».',
+        })
+        .default('functional'),
+    ),
+    // Obligatoire pour une boîte fonctionnelle (contrôlé avec la sorte dans le service).
+    serviceId: z.preprocess(blankToUndefined, z.string().trim().optional()),
     label: requiredText('Libellé', 120),
     address: z
       .string({ error: 'Adresse d’expédition : champ obligatoire.' })

@@ -12,8 +12,8 @@ import {
   deleteMailbox as deleteMailboxRow,
   findMailbox,
   insertMailbox,
+  listAllMailboxes,
   listInboundMessagesOfMailbox,
-  listMailboxes,
   type MailboxRow,
   updateMailbox as updateMailboxRow,
 } from './mailbox.repository.ts';
@@ -86,7 +86,7 @@ function auditSnapshot(row: Omit<MailboxTable, 'id' | 'created_at' | 'updated_at
 }
 
 export async function listMailboxSummaries(ctx: AppContext, organisationId: string): Promise<MailboxSummary[]> {
-  const [rows, services] = await Promise.all([listMailboxes(ctx.db, organisationId), listServices(ctx.db, organisationId)]);
+  const [rows, services] = await Promise.all([listAllMailboxes(ctx.db, organisationId), listServices(ctx.db, organisationId)]);
   return rows.map((row) => summaryOf(ctx.config, row, services));
 }
 
@@ -135,8 +135,12 @@ async function columnsOf(
 ): Promise<Omit<MailboxTable, 'id' | 'created_at' | 'updated_at' | 'kind'>> {
   const errors: FieldErrors = {};
   const services = await listServices(ctx.db, organisationId);
-  if (!services.some((s) => s.id === data.serviceId)) errors.serviceId = 'Service : choisissez un service de la liste.';
-  const others = (await listMailboxes(ctx.db, organisationId)).filter((m) => m.id !== existing?.id);
+  const mystery = (existing?.kind ?? data.kind) === 'mystery';
+  // Une boîte mystère ne crée aucun dossier : sans service choisi, elle est rattachée au premier.
+  const serviceId = data.serviceId ?? (mystery ? services[0]?.id : undefined);
+  if (!serviceId) errors.serviceId = 'Service : choisissez un service.';
+  else if (!services.some((s) => s.id === serviceId)) errors.serviceId = 'Service : choisissez un service de la liste.';
+  const others = (await listAllMailboxes(ctx.db, organisationId)).filter((m) => m.id !== existing?.id);
   if (others.some((m) => m.address === data.address)) {
     throw new AppError('duplicate_mailbox_address', { address: `Une autre boîte utilise déjà l’adresse ${data.address}.` });
   }
@@ -195,7 +199,7 @@ async function columnsOf(
     existing.imap_folder === folder;
   return {
     organisation_id: organisationId,
-    service_id: data.serviceId,
+    service_id: serviceId ?? '',
     label: data.label,
     address: data.address,
     display_name: data.displayName,
@@ -233,15 +237,15 @@ export async function createMailbox(
   const id = newId();
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    await insertMailbox(trx, { id, ...columns, created_at: now, updated_at: now });
+    await insertMailbox(trx, { id, ...columns, kind: data.kind, created_at: now, updated_at: now });
     await recordAudit(trx, ctx.clock, {
       organisationId,
       actor,
       action: 'mailbox.created',
       entityType: 'mailbox',
       entityId: id,
-      summary: `Boîte fonctionnelle ${columns.address} ajoutée`,
-      after: auditSnapshot(columns),
+      summary: `${data.kind === 'mystery' ? 'Boîte des enquêtes mystère' : 'Boîte fonctionnelle'} ${columns.address} ajoutée`,
+      after: { ...auditSnapshot(columns), kind: data.kind },
     });
   });
   return { id };

@@ -26,6 +26,8 @@ export interface CaseDetailView {
   canCreateAction?: boolean;
   /** Courriels du dossier (accusé, avis de réorientation, réponses) et leur statut d'envoi. */
   mails?: OutgoingMailRow[];
+  /** Dossier né d'un courriel mystère, montré au référent, et aux agents une fois la campagne close. */
+  mystery?: boolean;
   csrfToken: string;
   form?: { name: CaseAction; error: string; fields: Record<string, string>; values: Record<string, unknown> };
 }
@@ -200,7 +202,7 @@ export function caseDetailView(v: CaseDetailView): SafeHtml {
   const c = v.case;
   const appointment = c.kind === 'elected_official_appointment';
   return html`<h1>Dossier ${c.reference}</h1>
-<ul class="fr-badges-group fr-mb-3w"><li>${statusBadge(c.status)}</li>${v.urgency ? html`<li>${urgencyBadge(v.urgency)}</li>` : ''}</ul>
+<ul class="fr-badges-group fr-mb-3w"><li>${statusBadge(c.status)}</li>${v.urgency ? html`<li>${urgencyBadge(v.urgency)}</li>` : ''}${v.mystery ? html`<li><p class="fr-badge fr-badge--purple-glycine">Enquête mystère</p></li>` : ''}</ul>
 <div class="fr-table fr-table--no-caption-sm"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content">
 <table>
   <caption>Fiche du dossier</caption>

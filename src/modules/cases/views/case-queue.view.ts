@@ -10,6 +10,8 @@ export interface QueueRow extends CaseRow {
   urgency: Urgency;
   /** Échéance affichée (réponse, ou étape du rendez-vous d'élu). */
   shown_due: string | null;
+  /** Marque « Enquête mystère » : pour le référent, et pour les agents une fois la campagne close. */
+  mystery?: boolean;
 }
 
 export interface CaseQueueView {
@@ -81,7 +83,11 @@ ${
 ${table<QueueRow>(
   `Dossiers du registre (${formatInteger(v.total)})`,
   [
-    { header: 'Référence', cell: (r) => html`<a href="/registre/${r.id}">${r.reference}</a>` },
+    {
+      header: 'Référence',
+      cell: (r) =>
+        html`<a href="/registre/${r.id}">${r.reference}</a>${r.mystery ? html`<br><p class="fr-badge fr-badge--sm fr-badge--purple-glycine">Enquête mystère</p>` : ''}`,
+    },
     { header: 'Nature', cell: (r) => KIND_LABELS[r.kind] },
     { header: 'Canal', cell: (r) => CHANNEL_LABELS[r.channel] },
     { header: 'Service', cell: (r) => r.service_name ?? '—' },

@@ -23,6 +23,7 @@ export interface MailboxFormView {
 export function mailboxFormValues(m: MailboxSummary): MailboxFormValues {
   const flag = (v: number) => (v === 1 ? 'on' : undefined);
   return {
+    kind: m.kind,
     serviceId: m.service_id,
     label: m.label,
     address: m.address,
@@ -45,6 +46,7 @@ export function mailboxFormValues(m: MailboxSummary): MailboxFormValues {
 
 /** Valeurs de départ d'une nouvelle boîte : ports usuels, TLS pour IMAP, relève active. */
 export const NEW_MAILBOX_VALUES: MailboxFormValues = {
+  kind: 'functional',
   imapPort: '993',
   imapTls: 'on',
   imapFolder: 'INBOX',
@@ -111,10 +113,16 @@ ${
           {
             header: 'Boîte',
             cell: (m) =>
-              html`<a href="/courrier/boites/${m.id}">${m.label}</a><br><span class="fr-text--sm">${m.display_name} &lt;${m.address}&gt;</span>`,
+              html`<a href="/courrier/boites/${m.id}">${m.label}</a>${m.kind === 'mystery' ? html` ${badge('Enquêtes mystère', 'new')}` : ''}<br><span class="fr-text--sm">${m.display_name} &lt;${m.address}&gt;</span>`,
           },
           { header: 'Service', cell: (m) => m.service_name ?? '—' },
-          { header: 'Relève', cell: (m) => intakeState(m, v.timeZone) },
+          {
+            header: 'Relève',
+            cell: (m) =>
+              m.kind === 'mystery'
+                ? html`<p class="fr-mb-0">Lue par le suivi des enquêtes mystère (jamais en dossiers)</p>`
+                : intakeState(m, v.timeZone),
+          },
           { header: 'Envoi', cell: (m) => (m.smtp_host ? `${m.smtp_host}:${m.smtp_port ?? ''}` : 'Pas de relais SMTP') },
           {
             header: 'Journal',
@@ -159,7 +167,22 @@ ${errorSummary(v.error, f)}
   ${csrfField(v.csrfToken)}
   <fieldset class="fr-fieldset" aria-labelledby="boite-identite">
     <legend class="fr-fieldset__legend" id="boite-identite">Identité</legend>
-    <div class="fr-fieldset__element">${selectField({ name: 'serviceId', label: 'Service alimenté', hint: 'Les dossiers créés par la relève sont confiés à ce service.', placeholder: 'Choisir un service', value: val('serviceId'), error: f.serviceId, options: v.services.map((s) => ({ value: s.id, label: s.name })) })}</div>
+    <div class="fr-fieldset__element">${
+      m
+        ? html`<p class="fr-mb-0"><strong>Type de boîte :</strong> ${m.kind === 'mystery' ? 'boîte des enquêtes mystère' : 'boîte fonctionnelle d’un service'}</p>`
+        : selectField({
+            name: 'kind',
+            label: 'Type de boîte',
+            hint: 'Boîte des enquêtes mystère : elle envoie les courriels mystère des campagnes et reçoit accusés et réponses ; elle n’est jamais relevée en dossiers ni montrée aux agents. Le type ne change plus ensuite.',
+            value: val('kind'),
+            error: f.kind,
+            options: [
+              { value: 'functional', label: 'Boîte fonctionnelle d’un service' },
+              { value: 'mystery', label: 'Boîte des enquêtes mystère' },
+            ],
+          })
+    }</div>
+    <div class="fr-fieldset__element">${selectField({ name: 'serviceId', label: 'Service alimenté', hint: 'Les dossiers créés par la relève sont confiés à ce service (sans effet pour une boîte des enquêtes mystère).', placeholder: 'Choisir un service', value: val('serviceId'), error: f.serviceId, options: v.services.map((s) => ({ value: s.id, label: s.name })) })}</div>
     <div class="fr-fieldset__element">${textField({ name: 'label', label: 'Libellé', hint: 'Par exemple « Accueil général ».', value: val('label'), error: f.label, required: true })}</div>
     <div class="fr-fieldset__element">${textField({ name: 'address', label: 'Adresse d’expédition', type: 'email', hint: 'Par exemple pref-public@puy-de-dome.gouv.fr', value: val('address'), error: f.address, required: true })}</div>
     <div class="fr-fieldset__element">${textField({ name: 'displayName', label: 'Nom affiché', hint: 'Par exemple « Préfecture du Puy-de-Dôme ».', value: val('displayName'), error: f.displayName, required: true })}</div>
