@@ -49,7 +49,7 @@ function currentItem(items: NavItem[], currentPath: string): NavItem | undefined
 function header(options: PageOptions): SafeHtml {
   const viewer = options.viewer;
   const tools = viewer
-    ? html`<li><span class="fr-btn fr-icon-account-circle-line" aria-hidden="false">${viewer.displayName} — ${viewer.roleLabel}</span></li>
+    ? html`<li><a class="fr-btn fr-icon-account-circle-line" href="/compte" title="Mon compte — ${viewer.displayName}, ${viewer.roleLabel}">${viewer.displayName} — ${viewer.roleLabel}</a></li>
         <li><form method="post" action="/deconnexion" class="vigie-inline-form">
           <input type="hidden" name="_csrf" value="${viewer.csrfToken}">
           <button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button>

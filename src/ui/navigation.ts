@@ -1,7 +1,10 @@
 import type { Role } from '../modules/accounts/roles.ts';
 import type { NavItem } from './layout.ts';
 
-/** Menu principal selon le rôle : chaque entrée ne mène qu'à des pages que ce rôle peut ouvrir. */
+/**
+ * Menu principal selon le rôle : chaque entrée ne mène qu'à des pages que ce rôle peut ouvrir. « Mon compte »
+ * est le nom de la personne, en haut à droite.
+ */
 export function navigationFor(role: Role | undefined): NavItem[] {
   if (!role) return [];
   const items: NavItem[] = [{ label: 'Accueil', href: '/' }];
@@ -26,6 +29,5 @@ export function navigationFor(role: Role | undefined): NavItem[] {
   if (role === 'admin') items.push({ label: 'Courrier', href: '/courrier' });
   if (role === 'admin') items.push({ label: 'Comptes', href: '/admin/utilisateurs' });
   if (role === 'admin' || role === 'auditor') items.push({ label: 'Journal', href: '/admin/journal' });
-  items.push({ label: 'Mon compte', href: '/compte' });
   return items;
 }

@@ -4,6 +4,7 @@ import { erasePersonalDataBefore } from '../audit/audit.repository.ts';
 import { purgeCasePersonalData } from '../cases/case-retention.ts';
 import { purgeCluMembers } from '../clu/clu-retention.ts';
 import { purgeUnlinkedMail } from '../mail/mail-retention.ts';
+import { purgeMysteryMessages } from '../mystery/mystery-retention.ts';
 import { purgeSurveyComments } from '../surveys/comment-retention.ts';
 import { deleteFinishedJobs } from './job.repository.ts';
 
@@ -12,7 +13,7 @@ export const RETENTION_JOB = 'retention';
 /**
  * Conservation limitée : sessions expirées supprimées, données personnelles des états avant/après
  * du journal d'audit effacées au-delà de la durée configurée, données des dossiers clos, tâches terminées,
- * courrier sans dossier, coordonnées des membres retirés du CLU.
+ * courrier sans dossier, coordonnées des membres retirés du CLU, textes des messages des enquêtes mystère.
  */
 export const FINISHED_JOB_RETENTION_DAYS = 30;
 
@@ -24,6 +25,7 @@ export async function runRetention(ctx: AppContext): Promise<{
   mailPurged: number;
   surveyCommentsErased: number;
   cluMembersErased: number;
+  mysteryMessagesErased: number;
 }> {
   const now = ctx.clock.now();
   const sessions = await deleteExpiredSessions(
@@ -42,6 +44,7 @@ export async function runRetention(ctx: AppContext): Promise<{
   const mail = await purgeUnlinkedMail(ctx);
   const surveyComments = await purgeSurveyComments(ctx);
   const cluMembers = await purgeCluMembers(ctx);
+  const mysteryMessages = await purgeMysteryMessages(ctx);
   return {
     sessions,
     auditEvents,
@@ -50,5 +53,6 @@ export async function runRetention(ctx: AppContext): Promise<{
     mailPurged: mail.outgoingDeleted + mail.inboundErased,
     surveyCommentsErased: surveyComments.comments,
     cluMembersErased: cluMembers.members,
+    mysteryMessagesErased: mysteryMessages.messages,
   };
 }

@@ -351,7 +351,11 @@ export function mysteryCampaignRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (!result.ok) return result.response;
     return redirectWithFlash(reply, `/mystere/campagnes/${campaign.id}`, {
       type: 'success',
-      message: 'Campagne close : ses dossiers mystère sont désormais visibles comme tels par les agents.',
+      message: `Campagne close : ses dossiers mystère sont désormais visibles comme tels par les agents.${
+        result.value.cancelledEmails > 0
+          ? ` ${result.value.cancelledEmails} courriel(s) mystère qui n’étaient pas encore partis ont été annulés.`
+          : ''
+      }`,
     });
   });
 }

@@ -53,6 +53,7 @@ import {
   type TargetFormRow,
   targetRowErrors,
 } from './mystery-campaign.schemas.ts';
+import { cancelPendingCampaignEmails } from './mystery-mail.repository.ts';
 import { checkMysteryMailbox, scheduleCampaignEmails } from './mystery-mail.service.ts';
 import {
   CHANNEL_LABELS,
@@ -779,15 +780,20 @@ export async function closeCampaign(ctx: AppContext, organisationId: string, id:
     );
   }
   const now = ctx.clock.now().toISOString();
-  await ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     await updateCampaign(trx, organisationId, id, { status: 'closed', closed_at: now, updated_at: now });
+    // Une campagne close révèle ses dossiers aux agents : un courriel mystère parti après coup serait reconnu.
+    const cancelled = await cancelPendingCampaignEmails(trx, id, now);
     await recordAudit(trx, ctx.clock, {
       organisationId,
       actor,
       action: 'mystery_campaign.closed',
       entityType: 'mystery_campaign',
       entityId: id,
-      summary: `Campagne d’enquêtes mystère « ${campaign.name} » close`,
+      summary: `Campagne d’enquêtes mystère « ${campaign.name} » close${
+        cancelled.length > 0 ? ` ; ${cancelled.length} courriel(s) mystère pas encore partis annulés` : ''
+      }`,
     });
+    return { cancelledEmails: cancelled.length };
   });
 }

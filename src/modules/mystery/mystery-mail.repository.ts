@@ -181,3 +181,32 @@ export async function campaignStatusOfContacts(db: Executor, organisationId: str
     .execute();
   return new Map(rows.map((r) => [r.id, r.status]));
 }
+
+/**
+ * Courriels mystère encore en attente d'envoi (jamais partis, pas en cours d'envoi) d'une campagne : leur
+ * ligne de la file d'envoi est supprimée et le contact annulé. Rend les contacts annulés.
+ */
+export async function cancelPendingCampaignEmails(db: Executor, campaignId: string, now: string): Promise<string[]> {
+  const pending = await db
+    .selectFrom('mystery_contacts')
+    .innerJoin('outgoing_mails', 'outgoing_mails.id', 'mystery_contacts.outgoing_mail_id')
+    .select(['mystery_contacts.id as contactId', 'outgoing_mails.id as mailId'])
+    .where('mystery_contacts.campaign_id', '=', campaignId)
+    .where('mystery_contacts.status', '=', 'planned')
+    .where('outgoing_mails.status', '=', 'pending')
+    .where('outgoing_mails.attempts', '=', 0)
+    .execute();
+  if (pending.length === 0) return [];
+  await db
+    .deleteFrom('outgoing_mails')
+    .where(
+      'id',
+      'in',
+      pending.map((p) => p.mailId),
+    )
+    .where('status', '=', 'pending')
+    .execute();
+  const contactIds = pending.map((p) => p.contactId);
+  await db.updateTable('mystery_contacts').set({ status: 'cancelled', updated_at: now }).where('id', 'in', contactIds).execute();
+  return contactIds;
+}

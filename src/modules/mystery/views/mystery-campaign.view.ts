@@ -413,7 +413,7 @@ ${
 export function closeView(v: { csrfToken: string; campaign: CampaignRow; error?: string | undefined }): SafeHtml {
   return html`<h1>Clore la campagne « ${v.campaign.name} »</h1>
 ${v.error ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">Clôture refusée</h2><p>${v.error}</p></div>` : ''}
-<div class="fr-callout"><p class="fr-callout__text">Clore la campagne la déclare terminée : les dossiers nés des courriels mystère deviennent visibles comme tels pour les agents. Faites-le une fois tous les contacts passés et les réponses attendues reçues. L’auditeur peut alors en lire le plan et les résultats.</p></div>
+<div class="fr-callout"><p class="fr-callout__text">Clore la campagne la déclare terminée : les dossiers nés des courriels mystère deviennent visibles comme tels pour les agents. Faites-le une fois tous les contacts passés et les réponses attendues reçues : les courriels mystère pas encore partis sont annulés. L’auditeur peut alors en lire le plan et les résultats.</p></div>
 ${
   v.error
     ? html`<p class="fr-mt-3w"><a class="fr-btn fr-btn--secondary" href="/mystere/campagnes/${v.campaign.id}">Retour à la campagne</a></p>`

@@ -93,7 +93,9 @@ export function privacyView(
   <li><strong>Comité local des usagers</strong> : pour chaque représentant d’un organisme membre, civilité, nom, fonction, adresse électronique, téléphone et adresse postale (pour les invitations), présence aux réunions ; le compte rendu approuvé, public, cite les participants comme le fait un compte rendu sur papier.</li>
   <li><strong>Plan d’actions</strong> : les actions et leurs pièces justificatives, avec le nom de l’agent qui les a modifiées (journal d’audit).</li>
 </ul>
-<p>Le module des enquêtes mystère complétera cette liste, avec ses durées de conservation.</p>
+<ul>
+  <li><strong>Enquêtes mystère</strong> : le nom des enquêteurs (agents ou bénévoles d’autres préfectures) et, pour les courriels mystère, les messages reçus des services (texte, expéditeur), qui portent le nom des agents qui ont répondu ; les grilles remplies.</li>
+</ul>
 <h2>Durées de conservation</h2>
 <ul>
   <li>Sessions : fermées après ${session.idleMinutes} minutes d’inactivité et au plus tard ${session.maxHours} heures après la connexion, puis supprimées chaque jour.</li>
@@ -102,6 +104,7 @@ export function privacyView(
   <li>Enquêtes : les commentaires libres sont effacés ${session.surveyCommentRetentionMonths} mois après la fin de leur campagne ; les réponses notées, anonymes, sont gardées pour les résultats.</li>
   <li>Comité local des usagers : les coordonnées d’un représentant retiré du comité sont effacées ${session.cluMemberRetentionMonths} mois après son retrait (son nom est remplacé par « Membre retiré » dans les listes de présence) ; les comptes rendus approuvés et publiés restent tels quels.</li>
   <li>Courriels : ceux d’un dossier suivent le dossier (effacés avec lui) ; les messages relevés qui n’ont pas fait de dossier (réponses automatiques, rebonds, listes de diffusion) perdent leur expéditeur et leur objet au bout de 30 jours, et les récapitulatifs envoyés aux agents sont supprimés au bout de 30 jours.</li>
+  <li>Enquêtes mystère : le texte et l’expéditeur des messages reçus par la boîte mystère sont effacés ${session.caseRetentionMonths} mois après la clôture de la campagne ; restent les dates, la sorte des messages et les grilles, qui font les résultats.</li>
   <li>Journal d’audit : les données personnelles copiées dans le journal (états avant et après) sont effacées au bout de ${auditRetentionDays} jours, ou dès que l’enregistrement d’origine est effacé ; la trace de l’action, elle, est gardée.</li>
 </ul>
 <h2>Destinataires</h2>
