@@ -46,6 +46,7 @@ export function redirectWithFlash(reply: FastifyReply, location: string, flash: 
 export function renderPage(request: FastifyRequest, reply: FastifyReply, options: RenderOptions) {
   const viewer = request.viewer;
   const organisation = viewer?.organisation;
+  const autoRefresh = Boolean(options.refreshSeconds) && (request.query as { auto?: string } | undefined)?.auto !== '0';
   const body = page({
     title: options.title,
     brand: organisation ? organisationBrand({ department_code: organisation.departmentCode }) : 'République française',
@@ -60,8 +61,9 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
     flash: takeFlash(request, reply),
     breadcrumb: options.breadcrumb,
     content: options.content,
-    refreshSeconds: options.refreshSeconds,
+    refreshSeconds: autoRefresh ? options.refreshSeconds : undefined,
   });
+  if (autoRefresh) reply.header('Refresh', String(options.refreshSeconds));
   return reply
     .status(options.status ?? 200)
     .type('text/html; charset=utf-8')

@@ -145,6 +145,16 @@ export function flashAlert(flash: Flash | undefined): HtmlValue {
   return html`<div class="fr-alert fr-alert--${flash.type} fr-alert--sm fr-mb-3w" role="${flash.type === 'error' ? 'alert' : 'status'}"><p>${flash.message}</p></div>`;
 }
 
+/**
+ * Une page qui se recharge seule (suivi d'une tâche) le dit et se laisse arrêter : un rechargement minuté qu'on
+ * ne peut pas couper gênerait un lecteur d'écran (RGAA 13.1). Le rechargement lui-même est l'en-tête HTTP
+ * `Refresh` posé par `renderPage`, que `?auto=0` supprime.
+ */
+function autoRefreshNotice(options: PageOptions): HtmlValue {
+  if (!options.refreshSeconds) return '';
+  return html`<p class="fr-text--sm">Cette page se met à jour toutes les ${String(options.refreshSeconds)} secondes. <a href="${options.currentPath}?auto=0">Arrêter la mise à jour automatique</a></p>`;
+}
+
 export function page(options: PageOptions): string {
   const document = html`<!doctype html>
 <html lang="fr" data-fr-scheme="system">
@@ -152,7 +162,6 @@ export function page(options: PageOptions): string {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">
   <meta name="format-detection" content="telephone=no">
-  ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">` : ''}
   <title>${options.title} — Vigie${options.organisationName ? ` — ${options.organisationName}` : ''}</title>
   <link rel="stylesheet" href="/dsfr/dsfr.min.css">
   <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css">
@@ -175,6 +184,7 @@ export function page(options: PageOptions): string {
     <div class="fr-container fr-my-6w">
       ${breadcrumb(options.breadcrumb, options.title)}
       ${flashAlert(options.flash)}
+      ${autoRefreshNotice(options)}
       ${options.content}
     </div>
   </main>

@@ -274,7 +274,11 @@ for (const engine of testEngines()) {
 
       const waiting = await admin.get(location);
       assert.equal(waiting.statusCode, 200);
-      assert.match(waiting.body, /<meta http-equiv="refresh" content="2">/);
+      // Rechargement par l'en-tête HTTP, annoncé et arrêtable (jamais de balise meta, refusée par axe).
+      assert.equal(waiting.headers.refresh, '2');
+      assert.match(waiting.body, /Arrêter la mise à jour automatique/);
+      assert.doesNotMatch(waiting.body, /http-equiv="refresh"/);
+      assert.equal((await admin.get(`${location}?auto=0`)).headers.refresh, undefined);
       assert.match(waiting.body, /<progress id="progression-import" max="2500" value="0">/);
       assert.match(waiting.body, /0 \/ 2\u202f500 dossiers/);
 
@@ -300,7 +304,7 @@ for (const engine of testEngines()) {
 
       const done = await admin.get(location);
       assert.equal(done.statusCode, 200);
-      assert.doesNotMatch(done.body, /http-equiv="refresh"/);
+      assert.equal(done.headers.refresh, undefined);
       assert.match(done.body, /<h1>Import terminé<\/h1>/);
       assert.match(done.body, /2\u202f500 dossiers créés/);
     });
@@ -327,7 +331,7 @@ for (const engine of testEngines()) {
         total: 4,
       });
       const page = await admin.get(`${PAGE}/${jobId}`);
-      assert.match(page.body, /http-equiv="refresh"/);
+      assert.equal(page.headers.refresh, '2');
       await runJobs();
       const job = await findJob(t.ctx.db, jobId);
       assert.equal(job?.status, 'done');

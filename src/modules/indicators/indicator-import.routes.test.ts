@@ -242,7 +242,11 @@ for (const engine of testEngines()) {
       const jobId = location.match(/^\/indicateurs\/import\/([^/?#]+)$/)?.[1];
       assert.ok(jobId, location);
       const waiting = await admin.get(location);
-      assert.match(waiting.body, /<meta http-equiv="refresh" content="2">/);
+      // Rechargement par l'en-tête HTTP, annoncé et arrêtable (jamais de balise meta, refusée par axe).
+      assert.equal(waiting.headers.refresh, '2');
+      assert.match(waiting.body, /Arrêter la mise à jour automatique/);
+      assert.doesNotMatch(waiting.body, /http-equiv="refresh"/);
+      assert.equal((await admin.get(`${location}?auto=0`)).headers.refresh, undefined);
       assert.match(waiting.body, /<progress id="progression-import" max="2555" value="0">/);
 
       // Une autre préfecture ne voit pas la tâche.
@@ -264,7 +268,7 @@ for (const engine of testEngines()) {
       const progress = JSON.parse(job?.progress_json ?? '{}') as { done: number; total: number };
       assert.deepEqual([progress.done, progress.total], [2555, 2555]);
       const done = await admin.get(location);
-      assert.doesNotMatch(done.body, /http-equiv="refresh"/);
+      assert.equal(done.headers.refresh, undefined);
       assert.match(done.body, /<h1>Import terminé<\/h1>/);
       assert.match(done.body, /12 valeurs enregistrées/);
       const january = await t.ctx.db
