@@ -14,6 +14,8 @@ import { deckPptx, deckSnapshotFor, generateDeck } from '../src/modules/clu/clu-
 import { createMeeting, submitTemplates } from '../src/modules/clu/clu-meeting.service.ts';
 import { addProposal } from '../src/modules/clu/clu-proposal.service.ts';
 import { ensureDemo } from '../src/modules/demo/demo.service.ts';
+// Le support mesuré est celui de la production : avec la section des enquêtes mystère (enregistrée au démarrage du serveur).
+import '../src/modules/mystery/mystery-deck-section.ts';
 import { listTemplates } from '../src/modules/mail/template.repository.ts';
 import { listServices } from '../src/modules/organisations/organisation.repository.ts';
 import { ensureReferentiel } from '../src/modules/referentiel/referentiel.service.ts';

@@ -35,6 +35,9 @@ import { templateRoutes } from './modules/mail/template.routes.ts';
 import { mysteryCampaignRoutes } from './modules/mystery/mystery-campaign.routes.ts';
 import { mysteryGridRoutes } from './modules/mystery/mystery-grid.routes.ts';
 import { mysteryResultsRoutes } from './modules/mystery/mystery-results.routes.ts';
+// La section « Enquêtes mystère » du support du CLU s'enregistre au chargement : ici, au démarrage, pour le
+// serveur comme pour l'exécuteur de tâches qui génère les supports (`app.ts` construit le serveur).
+import './modules/mystery/mystery-deck-section.ts';
 import { organisationApiRoutes, organisationRoutes } from './modules/organisations/organisation.routes.ts';
 import { pageRoutes } from './modules/pages/page.routes.ts';
 import { referentielApiRoutes, referentielRoutes } from './modules/referentiel/referentiel.routes.ts';

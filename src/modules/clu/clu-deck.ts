@@ -4,6 +4,7 @@ import type { CellWithStatus, IndicatorYearRow } from '../indicators/indicator.s
 import { formatNumber, valueText } from '../indicators/indicator-number.ts';
 import { TARGET_STATUS_LABELS, type TargetStatus } from '../indicators/target.ts';
 import { cellText } from '../indicators/views/indicator-format.ts';
+import { DECK_SECTION_SLOTS } from './clu-deck-sections.ts';
 import type { CluDeckSnapshot, DeckActionItem, DeckExtraSection, DeckSurveyChannel } from './clu-deck-snapshot.ts';
 
 /**
@@ -885,7 +886,7 @@ const DEFAULT_TITLES: Record<string, string> = {
 function chapters(snapshot: CluDeckSnapshot): { key: string; title: string }[] {
   const agenda = snapshot.meeting.agenda;
   const present = new Set(agenda.map((a) => a.key));
-  const slots = snapshot.extraSectionSlots ?? DEFAULT_SLOTS;
+  const slots = snapshot.extraSectionSlots ?? DECK_SECTION_SLOTS;
   const missing = [...SECTION_KEYS]
     .filter((k) => !present.has(k))
     .map((k) => ({ key: k, title: DEFAULT_TITLES[k] ?? slots.find((s) => s.key === k)?.title ?? k }));
@@ -899,8 +900,6 @@ function chapters(snapshot: CluDeckSnapshot): { key: string; title: string }[] {
   return [...all, ...missing.filter((m) => m.key === 'questions')];
 }
 
-const DEFAULT_SLOTS = [{ key: 'mystery', title: 'Enquêtes mystère' }];
-
 export interface BuiltDeck {
   buffer: Buffer;
   titles: string[];
@@ -911,7 +910,7 @@ export async function buildDeck(snapshot: CluDeckSnapshot): Promise<BuiltDeck> {
   const deck = new DeckBuilder(snapshot);
   deck.titleSlide();
   deck.agenda();
-  const slots = snapshot.extraSectionSlots ?? DEFAULT_SLOTS;
+  const slots = snapshot.extraSectionSlots ?? DECK_SECTION_SLOTS;
   for (const chapter of chapters(snapshot)) {
     const slot = slots.find((s) => s.key === chapter.key);
     switch (chapter.key) {

@@ -19,7 +19,7 @@ import { buildDeck } from '../clu/clu-deck.ts';
 import { deckSectionProviders } from '../clu/clu-deck-sections.ts';
 import { createOrganisation } from '../organisations/organisation.service.ts';
 // Comme au démarrage : le module des résultats enregistre la section du support.
-import './mystery-results.routes.ts';
+import './mystery-deck-section.ts';
 
 const PASSWORD = 'Clermont-Ferrand 63000';
 

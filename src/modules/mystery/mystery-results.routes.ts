@@ -7,8 +7,6 @@ import { actorOf } from '../accounts/viewer.ts';
 import { campaignResults, regenerateFindings, saveFindings } from './mystery-results.service.ts';
 import { mysteryResultsXlsx } from './mystery-results-export.ts';
 import { mysteryResultsView } from './views/mystery-results.view.ts';
-// La section « Enquêtes mystère » du support du CLU s'enregistre au chargement de ce module, importé au démarrage par `server.ts`.
-import './mystery-deck-section.ts';
 
 /** Le référent lit et modifie ; l'auditeur lit les campagnes closes (une campagne en cours : 404 pour lui). */
 const READERS = { access: ['admin', 'auditor'] } as const;
