@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, sql, type TableMetadata } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { Migrator } from 'kysely/migration';
 import type { Engine } from './database.ts';
@@ -36,6 +36,38 @@ const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
+/**
+ * Ce que le migrateur de Kysely demande à l'introspection (schéma et tables de suivi présents ?), lu dans le
+ * seul schéma courant. L'introspection de Kysely parcourt tous les schémas de la base et appelle
+ * `pg_get_serial_sequence` sur chaque table : si un autre schéma est supprimé pendant ce temps (les tests en
+ * créent un par fichier, en parallèle), elle échoue sur « relation … does not exist ». Les colonnes ne sont
+ * pas lues : le migrateur ne s'en sert pas.
+ */
+function currentSchemaIntrospector(db: Kysely<Database>, schema: string): DatabaseIntrospector {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const rows = await sql<{ name: string; kind: string }>`
+      select c.relname as name, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = ${schema} and c.relkind in ('r', 'p', 'v', 'f')`.execute(db);
+    return rows.rows.map((row) => ({
+      name: row.name,
+      schema,
+      isView: row.kind === 'v',
+      isForeign: row.kind === 'f',
+      columns: [],
+    }));
+  };
+  return {
+    getSchemas: async () => {
+      const rows = await sql<{
+        name: string;
+      }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return rows.rows;
+    },
+    getTables,
+  };
+}
+
 export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Promise<string[]> {
   // Sur PostgreSQL, les tables de suivi sont cherchées dans le schéma courant : sans cela, Kysely
   // les croirait présentes dès qu'un autre schéma de la même base en contient.
@@ -43,8 +75,20 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
     engine === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
+  const introspection = schema ? currentSchemaIntrospector(db, schema) : undefined;
+  // Le migrateur voit la même base, avec l'introspection limitée au schéma courant (méthodes liées à la
+  // vraie instance : ses champs privés restent accessibles).
+  const migratorDb = introspection
+    ? new Proxy(db, {
+        get(target, property) {
+          if (property === 'introspection') return introspection;
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      })
+    : db;
   const migrator = new Migrator({
-    db,
+    db: migratorDb,
     provider,
     migrationTableName: 'vigie_migrations',
     migrationLockTableName: 'vigie_migrations_lock',
