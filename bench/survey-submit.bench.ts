@@ -130,7 +130,8 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
+    // « close » : après la fin de sa sortie standard (les statistiques écrites juste avant de sortir).
+    child.once('close', () => resolve());
     child.kill(signal);
   });
 }

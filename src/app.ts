@@ -74,6 +74,8 @@ export interface RunningApp {
 /** Démarre le serveur HTTP et l'exécuteur de tâches ; `stop` les arrête proprement. */
 export async function startApp(ctx: AppContext, handle: DatabaseHandle): Promise<RunningApp> {
   const app = await buildServer(ctx, { logger: ctx.config.env !== 'test' });
+  // Sous charge, les points de reprise du journal SQLite ne bloquent plus les requêtes.
+  handle.checkpointInBackground?.();
   const address = await app.listen({ port: ctx.config.port, host: ctx.config.host });
   const runner = ctx.config.jobsEnabled ? createJobRunner(ctx) : undefined;
   runner?.start();

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { groupCommitOf } from './group-commit.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite-adapter.ts';
+import { openSqlite, walDeferredSync } from './sqlite-adapter.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -12,6 +14,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** Chemin du fichier SQLite (absent pour PostgreSQL). */
   sqlitePath?: string;
+  /** SQLite fichier : points de reprise du journal dans un fil à part (le serveur, voir `wal-checkpointer.ts`). */
+  checkpointInBackground?(): void;
   close(): Promise<void>;
 }
 
@@ -31,5 +35,21 @@ export function openDatabase(url: string): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = openSqlite(path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, engine: 'sqlite', sqlitePath: path, close: () => db.destroy() };
+  if (path === ':memory:') return { db, engine: 'sqlite', sqlitePath: path, close: () => db.destroy() };
+  const deferredSync = walDeferredSync(path);
+  const committer = groupCommitOf(db, { deferredSync });
+  let checkpointer: WalCheckpointer | undefined;
+  return {
+    db,
+    engine: 'sqlite',
+    sqlitePath: path,
+    checkpointInBackground() {
+      checkpointer ??= WalCheckpointer.start(path, database.raw, committer);
+    },
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+      await deferredSync.close();
+    },
+  };
 }

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import { createTestContext, type TestContext, testEngines } from '../../test/helpers/context.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
-import { GroupCommit } from './group-commit.ts';
+import { type DeferredSync, GroupCommit } from './group-commit.ts';
+import { walDeferredSync } from './sqlite-adapter.ts';
 
 // Une table à part, créée pour le test : l'écriture groupée ne connaît aucune table.
 interface TestDb {
@@ -141,5 +142,92 @@ for (const engine of testEngines()) {
       assert.equal(await visible('e-2'), false);
       assert.equal(committer.stats.replays, 1);
     });
+
+    it('suspension : le lot en cours finit, les suivants attendent la reprise', async () => {
+      const committer = new GroupCommit(db);
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const running = committer.submit(async (trx) => {
+        await trx.insertInto('group_commit_probe').values({ id: 'f-1', n: 1 }).execute();
+        await gate;
+        return 'f-1';
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      let paused = false;
+      const pausing = committer.pause().then(() => {
+        paused = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(paused, false, 'la suspension attend la fin du lot en cours');
+      release();
+      await pausing;
+      assert.equal(await running, 'f-1');
+      const waiting = committer.submit(insert('f-2'));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      assert.equal(await visible('f-2'), false, 'aucun lot pendant la suspension');
+      committer.resume();
+      assert.equal(await waiting, 'f-2');
+      assert.ok(await visible('f-2'));
+    });
+
+    if (engine === 'sqlite') {
+      it('synchronisation différée : lot validé en NORMAL, acquitté après le fdatasync du journal, FULL rétabli', async () => {
+        const real = walDeferredSync(t.database.url);
+        const syncs: (() => void)[] = [];
+        const gated: DeferredSync = {
+          ...real,
+          sync: () => new Promise<void>((resolve) => syncs.push(resolve)).then(() => real.sync()),
+        };
+        const committer = new GroupCommit(db, { deferredSync: gated });
+        const synchronous = async (on: Kysely<TestDb>) =>
+          Number(Object.values((await sql`PRAGMA synchronous`.execute(on)).rows[0] as object)[0]);
+        let during = -1;
+        let acknowledged = false;
+        const write = committer
+          .submit(async (trx) => {
+            during = await synchronous(trx);
+            await trx.insertInto('group_commit_probe').values({ id: 'g-1', n: 1 }).execute();
+            return 'g-1';
+          })
+          .then((id) => {
+            acknowledged = true;
+            return id;
+          });
+        while (syncs.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        assert.equal(during, 1, 'NORMAL pendant le lot');
+        assert.equal(await synchronous(db), 2, 'FULL pour toute autre transaction');
+        assert.ok(await visible('g-1'), 'validé');
+        assert.equal(acknowledged, false, 'pas acquitté avant la synchronisation du journal');
+        // Un renvoi pendant ce temps attend, lui aussi, la synchronisation.
+        let replayed = false;
+        const replay = committer.durable().then(() => {
+          replayed = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(replayed, false);
+        for (const resolve of syncs.splice(0)) resolve();
+        while (syncs.length === 0 && !replayed) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          for (const resolve of syncs.splice(0)) resolve();
+        }
+        assert.equal(await write, 'g-1');
+        await replay;
+        assert.equal(acknowledged, true);
+        await real.close();
+      });
+
+      it('synchronisation différée en échec : les écritures du lot reçoivent l’erreur', async () => {
+        const failing: DeferredSync = {
+          relax: 'PRAGMA synchronous = NORMAL',
+          restore: 'PRAGMA synchronous = FULL',
+          sync: () => Promise.reject(new Error('EIO simulé')),
+          close: async () => {},
+        };
+        const committer = new GroupCommit(db, { deferredSync: failing });
+        await assert.rejects(committer.submit(insert('h-1')), /EIO simulé/);
+      });
+    }
   });
 }

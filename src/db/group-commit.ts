@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 
 /**
  * Écriture groupée (« group commit ») : des écritures concurrentes, chacune déjà validée par son appelant,
@@ -20,6 +20,15 @@ import type { Kysely, Transaction } from 'kysely';
  *   du lot : une contrainte d'unicité qui les départage fait échouer le lot, qui est alors rejoué écriture
  *   par écriture (chacune écrit ses lignes à la fin de sa propre transaction) et l'erreur va à la bonne.
  *
+ * - attente du disque hors de la boucle d'événements (`deferredSync`, SQLite fichier) : `node:sqlite` est
+ *   synchrone, une validation `synchronous=FULL` bloque donc tout le processus pendant le fsync du journal.
+ *   Le lot est validé en `synchronous=NORMAL` (ses pages sont écrites dans le journal WAL, confiées au
+ *   système : un kill -9 ne les perd plus), puis le journal est synchronisé (fdatasync) dans le pool de fils
+ *   de libuv ; les écritures du lot ne sont acquittées qu'après cette synchronisation, qui rend le lot aussi
+ *   durable qu'une validation FULL (coupure de courant comprise). Pendant ce temps, le lot suivant se forme
+ *   et s'écrit. Le réglage FULL est rétabli aussitôt la transaction finie, sur la même connexion, réservée
+ *   au lot entre les deux : aucune autre transaction n'est validée en NORMAL.
+ *
  * Fonctionne pareil sur SQLite (une connexion : les lots s'y suivent de toute façon) et PostgreSQL.
  */
 export interface GroupCommitOptions {
@@ -30,6 +39,20 @@ export interface GroupCommitOptions {
    * (les requêtes déjà lues y ont fait leurs contrôles), sinon ce nombre de millisecondes au plus.
    */
   lingerMs?: number;
+  /** Synchronisation différée du journal (SQLite fichier en `synchronous=FULL`), voir plus haut. */
+  deferredSync?: DeferredSync;
+}
+
+/** Ce qu'il faut pour valider sans attendre le disque, puis attendre le disque hors du fil principal. */
+export interface DeferredSync {
+  /** Instruction hors transaction avant le lot : la validation n'attend plus le disque. */
+  relax: string;
+  /** Instruction hors transaction après le lot : le réglage habituel de la connexion. */
+  restore: string;
+  /** Résolue quand tout ce qui a été validé jusqu'ici est sur le disque. */
+  sync(): Promise<void>;
+  /** À la fermeture de la base. */
+  close(): Promise<void>;
 }
 
 /** Le lot en cours, vu d'une écriture. */
@@ -62,15 +85,20 @@ export class GroupCommit<DB> {
   readonly #db: Kysely<DB>;
   readonly #maxBatch: number;
   readonly #lingerMs: number;
+  readonly #deferredSync: DeferredSync | undefined;
   #queue: Pending<DB>[] = [];
   #running = false;
   #scheduled = false;
+  #paused = false;
+  /** Résolues quand le lot en cours d'écriture est validé (pendant une pause demandée). */
+  #idle: (() => void)[] = [];
   readonly stats: GroupCommitStats = { batches: 0, writes: 0, replays: 0, largestBatch: 0 };
 
   constructor(db: Kysely<DB>, options: GroupCommitOptions = {}) {
     this.#db = db;
     this.#maxBatch = Math.max(1, options.maxBatch ?? 200);
     this.#lingerMs = Math.max(0, options.lingerMs ?? 0);
+    this.#deferredSync = options.deferredSync;
   }
 
   /** Met l'écriture en file ; résolue avec son résultat une fois sa transaction validée. */
@@ -81,8 +109,31 @@ export class GroupCommit<DB> {
     });
   }
 
+  /**
+   * Résolue quand tout ce qui est validé est sur le disque : un renvoi d'une écriture déjà validée (même
+   * identifiant) n'est acquitté qu'après, comme l'écriture elle-même.
+   */
+  durable(): Promise<void> {
+    return this.#deferredSync?.sync() ?? Promise.resolve();
+  }
+
+  /**
+   * Suspend les lots (ceux qui arrivent attendent en file) ; résolue quand plus aucun n'est en cours de
+   * validation. Sert au point de reprise qui remet le journal WAL à zéro (`wal-checkpointer.ts`).
+   */
+  pause(): Promise<void> {
+    this.#paused = true;
+    if (!this.#running) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#schedule();
+  }
+
   #schedule(): void {
-    if (this.#running || this.#scheduled) return;
+    if (this.#running || this.#scheduled || this.#paused) return;
     this.#scheduled = true;
     const start = () => {
       this.#scheduled = false;
@@ -96,12 +147,13 @@ export class GroupCommit<DB> {
     if (this.#running) return;
     this.#running = true;
     try {
-      while (this.#queue.length > 0) {
+      while (this.#queue.length > 0 && !this.#paused) {
         const batch = this.#queue.splice(0, this.#maxBatch);
         await this.#write(batch);
       }
     } finally {
       this.#running = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 
@@ -109,9 +161,9 @@ export class GroupCommit<DB> {
     this.stats.batches++;
     this.stats.writes += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    let results: unknown[];
+    let committed: Committed<unknown[]>;
     try {
-      results = await this.#db.transaction().execute(async (trx) => {
+      committed = await this.#commit(async (trx) => {
         const lines = new BatchLines<DB>();
         const out: unknown[] = [];
         for (const item of batch) out.push(await item.write(trx, lines));
@@ -128,25 +180,56 @@ export class GroupCommit<DB> {
       for (const item of batch) await this.#writeAlone(item);
       return;
     }
-    batch.forEach((item, i) => {
-      item.resolve(results[i]);
-    });
+    // Acquittement après la synchronisation du journal ; le lot suivant n'attend pas celle-ci.
+    committed.durable.then(
+      () => {
+        batch.forEach((item, i) => {
+          item.resolve(committed.result[i]);
+        });
+      },
+      (error: unknown) => {
+        for (const item of batch) item.reject(error);
+      },
+    );
   }
 
   async #writeAlone(item: Pending<DB>): Promise<void> {
     try {
-      item.resolve(
-        await this.#db.transaction().execute(async (trx) => {
-          const lines = new BatchLines<DB>();
-          const result = await item.write(trx, lines);
-          await lines.flush(trx);
-          return result;
-        }),
+      const committed = await this.#commit(async (trx) => {
+        const lines = new BatchLines<DB>();
+        const result = await item.write(trx, lines);
+        await lines.flush(trx);
+        return result;
+      });
+      committed.durable.then(
+        () => item.resolve(committed.result),
+        (error: unknown) => item.reject(error),
       );
     } catch (error) {
       item.reject(error);
     }
   }
+
+  /** Une transaction ; `durable` résolue quand elle est sur le disque (tout de suite sans synchronisation différée). */
+  async #commit<R>(body: (trx: Transaction<DB>) => Promise<R>): Promise<Committed<R>> {
+    const deferred = this.#deferredSync;
+    if (!deferred) return { result: await this.#db.transaction().execute(body), durable: Promise.resolve() };
+    // La connexion est réservée au lot de `relax` à `restore` : rien d'autre n'y est validé en NORMAL.
+    const result = await this.#db.connection().execute(async (connection) => {
+      await sql.raw(deferred.relax).execute(connection);
+      try {
+        return await connection.transaction().execute(body);
+      } finally {
+        await sql.raw(deferred.restore).execute(connection);
+      }
+    });
+    return { result, durable: deferred.sync() };
+  }
+}
+
+interface Committed<R> {
+  result: R;
+  durable: Promise<void>;
 }
 
 /** Les lignes confiées au lot, par clé, dans l'ordre de la première utilisation de chaque clé. */

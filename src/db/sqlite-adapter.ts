@@ -1,5 +1,7 @@
+import { type FileHandle, open } from 'node:fs/promises';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { DeferredSync } from './group-commit.ts';
 
 /**
  * Kysely ne fournit pas de dialecte pour `node:sqlite` : on présente la base intégrée sous la forme
@@ -62,6 +64,61 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDat
         cache.set(sql, statement);
       }
       return statement;
+    },
+  };
+}
+
+/**
+ * Synchronisation du journal WAL d'une base fichier hors du fil principal, pour l'écriture groupée : un
+ * fdatasync du fichier `-wal` (pool de fils de libuv) met sur le disque tout ce que les validations en
+ * `synchronous=NORMAL` y ont écrit, ce que FULL aurait fait en bloquant le processus.
+ */
+export function walDeferredSync(path: string): DeferredSync {
+  let handle: Promise<FileHandle> | undefined;
+  // Un fdatasync à la fois : ceux demandés pendant qu'il tourne partagent le suivant, qui couvre toutes
+  // leurs validations (moins de vidages du disque, donc moins d'attente pour chacun).
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const datasync = async () => {
+    // Le journal existe dès la première validation, et tant qu'une connexion est ouverte.
+    handle ??= open(`${path}-wal`, 'r');
+    try {
+      await (await handle).datasync();
+    } catch (error) {
+      handle = undefined;
+      throw error;
+    }
+  };
+  const start = (): Promise<void> => {
+    const current = datasync().finally(() => {
+      if (running === current) running = undefined;
+    });
+    running = current;
+    return current;
+  };
+  return {
+    relax: 'PRAGMA synchronous = NORMAL',
+    restore: 'PRAGMA synchronous = FULL',
+    sync() {
+      if (!running) return start();
+      // Validé après le début du fdatasync en cours : il faut le suivant.
+      queued ??= running.then(
+        () => {
+          queued = undefined;
+          return start();
+        },
+        () => {
+          queued = undefined;
+          return start();
+        },
+      );
+      return queued;
+    },
+    async close() {
+      const opened = handle;
+      handle = undefined;
+      await running?.catch(() => undefined);
+      await (await opened?.catch(() => undefined))?.close();
     },
   };
 }

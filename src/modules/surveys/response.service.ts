@@ -274,6 +274,8 @@ async function replayOf(
     existing.form_number === formNumber &&
     sameList(stored, answerPairs(values));
   if (!same) throw new AppError('survey_response_conflict');
+  // La première écriture peut être validée sans être encore sur le disque : le renvoi attend comme elle.
+  await groupCommitOf(ctx.db).durable();
   return {
     status: 'duplicate',
     responseId: existing.id,
