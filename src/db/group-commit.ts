@@ -90,6 +90,7 @@ export class GroupCommit<DB> {
   #running = false;
   #scheduled = false;
   #paused = false;
+  #lastDurable: Promise<void> = Promise.resolve();
   /** Résolues quand le lot en cours d'écriture est validé (pendant une pause demandée). */
   #idle: (() => void)[] = [];
   readonly stats: GroupCommitStats = { batches: 0, writes: 0, replays: 0, largestBatch: 0 };
@@ -150,6 +151,9 @@ export class GroupCommit<DB> {
       while (this.#queue.length > 0 && !this.#paused) {
         const batch = this.#queue.splice(0, this.#maxBatch);
         await this.#write(batch);
+        // Le lot suivant attend que celui-ci soit sur le disque et emporte tout ce qui est arrivé entre-temps :
+        // un lot par synchronisation, les pages communes (feuilles de droite, index) écrites une fois.
+        await this.#lastDurable;
       }
     } finally {
       this.#running = false;
@@ -180,7 +184,7 @@ export class GroupCommit<DB> {
       for (const item of batch) await this.#writeAlone(item);
       return;
     }
-    // Acquittement après la synchronisation du journal ; le lot suivant n'attend pas celle-ci.
+    this.#lastDurable = committed.durable.catch(() => undefined);
     committed.durable.then(
       () => {
         batch.forEach((item, i) => {
@@ -201,6 +205,7 @@ export class GroupCommit<DB> {
         await lines.flush(trx);
         return result;
       });
+      this.#lastDurable = committed.durable.catch(() => undefined);
       committed.durable.then(
         () => item.resolve(committed.result),
         (error: unknown) => item.reject(error),

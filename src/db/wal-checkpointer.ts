@@ -46,7 +46,7 @@ export class WalCheckpointer {
     this.#hold = hold;
     const settings: Required<CheckpointerOptions> = {
       intervalMs: options.intervalMs ?? 500,
-      restartFrames: options.restartFrames ?? 8192,
+      restartFrames: options.restartFrames ?? 16384,
       holdTimeoutMs: options.holdTimeoutMs ?? 1000,
     };
     this.#worker = new Worker(new URL('./wal-checkpointer.worker.ts', import.meta.url), {

@@ -20,6 +20,9 @@ db.exec('PRAGMA synchronous = FULL');
 const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const checkpoint = () => statement.get() as { busy: number; log: number; checkpointed: number };
 
+/** Pages arrivées pendant une passe en dessous desquelles la suspension peut commencer. */
+const CATCH_UP_FRAMES = 128;
+
 let stopping = false;
 let timer: NodeJS.Timeout | undefined;
 const replies = new EventTarget();
@@ -42,8 +45,15 @@ function finish() {
 
 async function tick() {
   timer = undefined;
-  const { log } = checkpoint();
+  let { log } = checkpoint();
   if (log >= restartFrames && !stopping) {
+    // Rattrapage avant de suspendre : chaque passe recopie ce qui est arrivé pendant la précédente, plus
+    // courte à chaque fois ; la suspension n'a plus que quelques pages à recopier.
+    for (let pass = 0; pass < 4; pass++) {
+      const previous = log;
+      ({ log } = checkpoint());
+      if (log - previous <= CATCH_UP_FRAMES) break;
+    }
     port.postMessage('hold');
     const held = await Promise.race([
       once(replies, 'held').then(() => true),
