@@ -25,8 +25,8 @@ import { type Kysely, sql, type Transaction } from 'kysely';
  *   Le lot est validé en `synchronous=NORMAL` (ses pages sont écrites dans le journal WAL, confiées au
  *   système : un kill -9 ne les perd plus), puis le journal est synchronisé (fdatasync) dans le pool de fils
  *   de libuv ; les écritures du lot ne sont acquittées qu'après cette synchronisation, qui rend le lot aussi
- *   durable qu'une validation FULL (coupure de courant comprise). Pendant ce temps, le lot suivant se forme
- *   et s'écrit. Le réglage FULL est rétabli aussitôt la transaction finie, sur la même connexion, réservée
+ *   durable qu'une validation FULL (coupure de courant comprise). Pendant ce temps, le serveur reçoit et
+ *   contrôle les requêtes suivantes ; elles forment le lot suivant, écrit dès la synchronisation finie. Le réglage FULL est rétabli aussitôt la transaction finie, sur la même connexion, réservée
  *   au lot entre les deux : aucune autre transaction n'est validée en NORMAL.
  *
  * Fonctionne pareil sur SQLite (une connexion : les lots s'y suivent de toute façon) et PostgreSQL.
