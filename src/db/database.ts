@@ -35,7 +35,9 @@ export function openDatabase(url: string): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = openSqlite(path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  if (path === ':memory:') return { db, engine: 'sqlite', sqlitePath: path, close: () => db.destroy() };
+  // Sans journal WAL (base en mémoire, ou système de fichiers qui le refuse) : validations FULL ordinaires.
+  const journal = Object.values(database.raw.prepare('PRAGMA journal_mode').get() ?? {})[0];
+  if (path === ':memory:' || journal !== 'wal') return { db, engine: 'sqlite', sqlitePath: path, close: () => db.destroy() };
   const deferredSync = walDeferredSync(path);
   const committer = groupCommitOf(db, { deferredSync });
   let checkpointer: WalCheckpointer | undefined;
