@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { groupCommitOf } from './group-commit.ts';
 import type { Database } from './schema.ts';
-import { openSqlite, walDeferredSync } from './sqlite-adapter.ts';
+import { openSqlite, readPragma, walDeferredSync } from './sqlite-adapter.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -36,7 +36,7 @@ export function openDatabase(url: string): DatabaseHandle {
   const database = openSqlite(path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   // Sans journal WAL (base en mémoire, ou système de fichiers qui le refuse) : validations FULL ordinaires.
-  const journal = Object.values(database.raw.prepare('PRAGMA journal_mode').get() ?? {})[0];
+  const journal = readPragma(database.raw, 'journal_mode');
   if (path === ':memory:' || journal !== 'wal') return { db, engine: 'sqlite', sqlitePath: path, close: () => db.destroy() };
   const deferredSync = walDeferredSync(path);
   const committer = groupCommitOf(db, { deferredSync });

@@ -167,13 +167,7 @@ export class GroupCommit<DB> {
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     let committed: Committed<unknown[]>;
     try {
-      committed = await this.#commit(async (trx) => {
-        const lines = new BatchLines<DB>();
-        const out: unknown[] = [];
-        for (const item of batch) out.push(await item.write(trx, lines));
-        await lines.flush(trx);
-        return out;
-      });
+      committed = await this.#commitItems(batch);
     } catch (error) {
       // Une écriture du lot a échoué (conflit, contrainte) : tout le lot est annulé, on rejoue une par une.
       if (batch.length === 1) {
@@ -184,35 +178,41 @@ export class GroupCommit<DB> {
       for (const item of batch) await this.#writeAlone(item);
       return;
     }
-    this.#lastDurable = committed.durable.catch(() => undefined);
-    committed.durable.then(
-      () => {
-        batch.forEach((item, i) => {
-          item.resolve(committed.result[i]);
-        });
-      },
-      (error: unknown) => {
-        for (const item of batch) item.reject(error);
-      },
-    );
+    this.#acknowledge(batch, committed);
   }
 
   async #writeAlone(item: Pending<DB>): Promise<void> {
     try {
-      const committed = await this.#commit(async (trx) => {
-        const lines = new BatchLines<DB>();
-        const result = await item.write(trx, lines);
-        await lines.flush(trx);
-        return result;
-      });
-      this.#lastDurable = committed.durable.catch(() => undefined);
-      committed.durable.then(
-        () => item.resolve(committed.result),
-        (error: unknown) => item.reject(error),
-      );
+      this.#acknowledge([item], await this.#commitItems([item]));
     } catch (error) {
       item.reject(error);
     }
+  }
+
+  /** Les écritures dans une transaction, puis leurs lignes confiées au lot ; un résultat par écriture. */
+  #commitItems(items: Pending<DB>[]): Promise<Committed<unknown[]>> {
+    return this.#commit(async (trx) => {
+      const lines = new BatchLines<DB>();
+      const out: unknown[] = [];
+      for (const item of items) out.push(await item.write(trx, lines));
+      await lines.flush(trx);
+      return out;
+    });
+  }
+
+  /** Acquittement après la synchronisation du journal ; son échec va à chaque écriture. */
+  #acknowledge(items: Pending<DB>[], committed: Committed<unknown[]>): void {
+    this.#lastDurable = committed.durable.catch(() => undefined);
+    committed.durable.then(
+      () => {
+        items.forEach((item, i) => {
+          item.resolve(committed.result[i]);
+        });
+      },
+      (error: unknown) => {
+        for (const item of items) item.reject(error);
+      },
+    );
   }
 
   /** Une transaction ; `durable` résolue quand elle est sur le disque (tout de suite sans synchronisation différée). */

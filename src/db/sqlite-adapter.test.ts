@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { openSqlite, toSqliteValue } from './sqlite-adapter.ts';
+import { openSqlite, readPragma, toSqliteValue } from './sqlite-adapter.ts';
 
 interface TestDb {
   items: { id: number; label: string; flag: number; at: string | null };
@@ -21,7 +21,7 @@ describe('adaptateur node:sqlite pour Kysely', () => {
   });
 
   it('ouvre la base en WAL, clés étrangères actives, écriture durable', () => {
-    const pragma = (name: string) => Object.values(database.raw.prepare(`PRAGMA ${name}`).get() ?? {})[0];
+    const pragma = (name: string) => readPragma(database.raw, name);
     assert.equal(pragma('journal_mode'), 'wal');
     assert.equal(pragma('foreign_keys'), 1);
     assert.equal(pragma('synchronous'), 2);

@@ -38,6 +38,11 @@ function wrapStatement(statement: StatementSync): SqliteStatement {
   };
 }
 
+/** La valeur d'un réglage de la connexion (`PRAGMA journal_mode` → `'wal'`). */
+export function readPragma(raw: DatabaseSync, name: string): unknown {
+  return Object.values(raw.prepare(`PRAGMA ${name}`).get() ?? {})[0];
+}
+
 export interface SqliteOptions {
   /** `FULL` : chaque écriture acquittée survit à une coupure de courant. */
   synchronous?: 'FULL' | 'NORMAL';

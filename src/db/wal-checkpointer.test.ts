@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { GroupCommit } from './group-commit.ts';
-import { openSqlite, walDeferredSync } from './sqlite-adapter.ts';
+import { openSqlite, readPragma, walDeferredSync } from './sqlite-adapter.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
 
 interface ProbeDb {
@@ -16,8 +16,7 @@ describe('points de reprise du journal WAL hors du fil principal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-wal-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const pragma = (database: ReturnType<typeof openSqlite>, name: string) =>
-    Number(Object.values(database.raw.prepare(`PRAGMA ${name}`).get() ?? {})[0]);
+  const pragma = (database: ReturnType<typeof openSqlite>, name: string) => Number(readPragma(database.raw, name));
 
   it('sous écriture continue, le journal est remis à zéro (taille bornée), rien n’est perdu', async () => {
     const path = join(dir, 'continu.sqlite');

@@ -1,4 +1,5 @@
-import { type Paragraph, TableBorders, TableCell, TextRun, WidthType } from 'docx';
+import { Paragraph, Table, TableBorders, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { REPUBLIC_MOTTO } from './brand.ts';
 
 /**
  * Pièces communes des documents Word de Vigie (lettres, comptes rendus) : police, langue française
@@ -28,6 +29,32 @@ export function docxLines(texts: string[], options: RunStyle = {}): TextRun[] {
   );
 }
 
-export function borderlessCell(children: Paragraph[], width: number): TableCell {
+function borderlessCell(children: Paragraph[], width: number): TableCell {
   return new TableCell({ children, width: { size: width, type: WidthType.DXA }, borders: TableBorders.NONE });
+}
+
+/**
+ * L'en-tête des documents en deux colonnes sans bordure : à gauche le bloc-marque et l'émetteur, à droite le
+ * lieu, la date (et le destinataire d'une lettre). `leftShare` : part de la largeur utile prise à gauche.
+ */
+export function docxTwoColumnHeader(leftShare: number, left: Paragraph[], right: Paragraph[]): Table {
+  const leftWidth = Math.round(DOCX_TEXT_WIDTH * leftShare);
+  const rightWidth = DOCX_TEXT_WIDTH - leftWidth;
+  return new Table({
+    width: { size: DOCX_TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [leftWidth, rightWidth],
+    borders: TableBorders.NONE,
+    rows: [new TableRow({ children: [borderlessCell(left, leftWidth), borderlessCell(right, rightWidth)] })],
+  });
+}
+
+/** Le bloc-marque (lignes en gras) et la devise en italique, espacée de ce qui suit de `mottoSpacingAfter`. */
+export function docxBrandParagraphs(brand: string[], mottoSpacingAfter: number): Paragraph[] {
+  return [
+    new Paragraph({ children: docxLines(brand, { bold: true, size: 22 }) }),
+    new Paragraph({
+      spacing: { after: mottoSpacingAfter },
+      children: docxLines([...REPUBLIC_MOTTO], { italics: true, size: 15 }),
+    }),
+  ];
 }

@@ -58,39 +58,36 @@ export async function countPastMeetings(db: Executor, organisationId: string, be
   return toNumber(row?.n);
 }
 
-/** La réunion qui précède `meeting` dans le temps (à égalité d'heure, l'identifiant départage). */
-export async function findPreviousMeeting(db: Executor, organisationId: string, meeting: Pick<MeetingRow, 'id' | 'starts_at'>) {
+/** La réunion voisine de `meeting` dans le temps, avant ou après (à égalité d'heure, l'identifiant départage). */
+function findAdjacentMeeting(
+  db: Executor,
+  organisationId: string,
+  meeting: Pick<MeetingRow, 'id' | 'starts_at'>,
+  side: 'previous' | 'next',
+) {
+  const [beyond, order] = side === 'previous' ? (['<', 'desc'] as const) : (['>', 'asc'] as const);
   return db
     .selectFrom('clu_meetings')
     .selectAll()
     .where('organisation_id', '=', organisationId)
     .where((eb) =>
       eb.or([
-        eb('starts_at', '<', meeting.starts_at),
-        eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', '<', meeting.id)]),
+        eb('starts_at', beyond, meeting.starts_at),
+        eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', beyond, meeting.id)]),
       ]),
     )
-    .orderBy('starts_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('starts_at', order)
+    .orderBy('id', order)
     .limit(1)
     .executeTakeFirst();
 }
 
-export async function findNextMeeting(db: Executor, organisationId: string, meeting: Pick<MeetingRow, 'id' | 'starts_at'>) {
-  return db
-    .selectFrom('clu_meetings')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
-    .where((eb) =>
-      eb.or([
-        eb('starts_at', '>', meeting.starts_at),
-        eb.and([eb('starts_at', '=', meeting.starts_at), eb('id', '>', meeting.id)]),
-      ]),
-    )
-    .orderBy('starts_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+export function findPreviousMeeting(db: Executor, organisationId: string, meeting: Pick<MeetingRow, 'id' | 'starts_at'>) {
+  return findAdjacentMeeting(db, organisationId, meeting, 'previous');
+}
+
+export function findNextMeeting(db: Executor, organisationId: string, meeting: Pick<MeetingRow, 'id' | 'starts_at'>) {
+  return findAdjacentMeeting(db, organisationId, meeting, 'next');
 }
 
 /** Présences d'une réunion avec le membre et son organisme (sans coordonnées). */

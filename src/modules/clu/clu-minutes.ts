@@ -1,19 +1,6 @@
-import {
-  AlignmentType,
-  Document,
-  Footer,
-  HeadingLevel,
-  Packer,
-  PageNumber,
-  Paragraph,
-  Table,
-  TableBorders,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
-import { brandLines, REPUBLIC_MOTTO } from '../../shared/brand.ts';
-import { borderlessCell, DOCX_FONT, DOCX_TEXT_WIDTH, docxLines } from '../../shared/docx-parts.ts';
+import { AlignmentType, Document, Footer, HeadingLevel, Packer, PageNumber, Paragraph, TextRun } from 'docx';
+import { brandLines } from '../../shared/brand.ts';
+import { DOCX_FONT, DOCX_TEXT_WIDTH, docxBrandParagraphs, docxLines, docxTwoColumnHeader } from '../../shared/docx-parts.ts';
 import { formatNumber, valueText } from '../indicators/indicator-number.ts';
 import { formatTarget, TARGET_STATUS_LABELS } from '../indicators/target.ts';
 import { bodyParagraphs, longFrenchDate } from '../mail/letter.ts';
@@ -462,42 +449,28 @@ export function minutesBlocks(doc: MinutesDocument): MinutesBlock[] {
 
 // ——— DOCX ———
 
+/** Part de la largeur prise par la colonne de gauche de l'en-tête ; la signature s'aligne sur celle de droite. */
+const MINUTES_LEFT_SHARE = 0.55;
+
 /**
  * Le compte rendu en DOCX, modifiable dans Word : de vrais paragraphes, les points en titres de niveau 2
  * (volet de navigation), listes en tirets écrits dans le texte (ils survivent à tous les traitements de texte).
  */
 export async function minutesDocxFromDocument(doc: MinutesDocument): Promise<Buffer> {
-  const left = Math.round(DOCX_TEXT_WIDTH * 0.55);
-  const right = DOCX_TEXT_WIDTH - left;
-  const header = new Table({
-    width: { size: DOCX_TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: [left, right],
-    borders: TableBorders.NONE,
-    rows: [
-      new TableRow({
-        children: [
-          borderlessCell(
-            [
-              new Paragraph({ children: docxLines(brandLines(doc.organisation.brand), { bold: true, size: 22 }) }),
-              new Paragraph({ spacing: { after: 300 }, children: docxLines([...REPUBLIC_MOTTO], { italics: true, size: 15 }) }),
-              new Paragraph({ children: docxLines(senderLines(doc.content), { size: 18 }) }),
-            ],
-            left,
-          ),
-          borderlessCell(
-            [
-              new Paragraph({
-                alignment: AlignmentType.RIGHT,
-                spacing: { before: 1400 },
-                children: docxLines([`${doc.organisation.city}, le ${numericDate(doc.content.documentDate)}`]),
-              }),
-            ],
-            right,
-          ),
-        ],
+  const header = docxTwoColumnHeader(
+    MINUTES_LEFT_SHARE,
+    [
+      ...docxBrandParagraphs(brandLines(doc.organisation.brand), 300),
+      new Paragraph({ children: docxLines(senderLines(doc.content), { size: 18 }) }),
+    ],
+    [
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        spacing: { before: 1400 },
+        children: docxLines([`${doc.organisation.city}, le ${numericDate(doc.content.documentDate)}`]),
       }),
     ],
-  });
+  );
   const body: Paragraph[] = [];
   for (const block of minutesBlocks(doc)) {
     switch (block.kind) {
@@ -554,7 +527,7 @@ export async function minutesDocxFromDocument(doc: MinutesDocument): Promise<Buf
         body.push(
           new Paragraph({
             keepLines: true,
-            indent: { left: Math.round(DOCX_TEXT_WIDTH * 0.55) },
+            indent: { left: Math.round(DOCX_TEXT_WIDTH * MINUTES_LEFT_SHARE) },
             spacing: { before: 480, after: 480 },
             children: docxLines(block.lines),
           }),

@@ -1,19 +1,13 @@
-import {
-  AlignmentType,
-  Document,
-  Footer,
-  Packer,
-  Paragraph,
-  Tab,
-  Table,
-  TableBorders,
-  TableRow,
-  TabStopType,
-  TextRun,
-  WidthType,
-} from 'docx';
+import { AlignmentType, Document, Footer, Packer, Paragraph, Tab, TabStopType, TextRun } from 'docx';
 import { brandLines, REPUBLIC_MOTTO } from '../../shared/brand.ts';
-import { borderlessCell, DOCX_FONT, DOCX_TEXT_WIDTH, docxLines, docxRun } from '../../shared/docx-parts.ts';
+import {
+  DOCX_FONT,
+  DOCX_TEXT_WIDTH,
+  docxBrandParagraphs,
+  docxLines,
+  docxRun,
+  docxTwoColumnHeader,
+} from '../../shared/docx-parts.ts';
 import { createPdf } from '../../shared/pdf.ts';
 import { MONTH_NAMES } from '../calendar/civil-date.ts';
 
@@ -152,38 +146,24 @@ const DOCX_LABEL_WIDTH = 2600;
 
 /** La lettre en DOCX : le texte reste modifiable (paragraphes, tabulations, pas de zones de texte). */
 export async function letterDocx(letter: Letter): Promise<Buffer> {
-  const left = Math.round(DOCX_TEXT_WIDTH * 0.52);
-  const right = DOCX_TEXT_WIDTH - left;
-  const top = new Table({
-    width: { size: DOCX_TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: [left, right],
-    borders: TableBorders.NONE,
-    rows: [
-      new TableRow({
-        children: [
-          borderlessCell(
-            [
-              new Paragraph({ children: docxLines(brandLines(letter.prefectLabel), { bold: true, size: 22 }) }),
-              new Paragraph({ spacing: { after: 360 }, children: docxLines([...REPUBLIC_MOTTO], { italics: true, size: 15 }) }),
-              new Paragraph({ children: [docxRun(letter.organisationName, { bold: true, size: 18 })] }),
-              new Paragraph({ children: docxLines(senderBlock(letter), { size: 17 }) }),
-            ],
-            left,
-          ),
-          borderlessCell(
-            [
-              new Paragraph({
-                spacing: { before: 1100, after: 600 },
-                children: [docxRun(placeAndDate(letter.place, letter.date))],
-              }),
-              new Paragraph({ children: docxLines(letter.recipient) }),
-            ],
-            right,
-          ),
-        ],
-      }),
+  const leftShare = 0.52;
+  // La signature s'aligne sur la colonne de droite de l'en-tête.
+  const left = Math.round(DOCX_TEXT_WIDTH * leftShare);
+  const top = docxTwoColumnHeader(
+    leftShare,
+    [
+      ...docxBrandParagraphs(brandLines(letter.prefectLabel), 360),
+      new Paragraph({ children: [docxRun(letter.organisationName, { bold: true, size: 18 })] }),
+      new Paragraph({ children: docxLines(senderBlock(letter), { size: 17 }) }),
     ],
-  });
+    [
+      new Paragraph({
+        spacing: { before: 1100, after: 600 },
+        children: [docxRun(placeAndDate(letter.place, letter.date))],
+      }),
+      new Paragraph({ children: docxLines(letter.recipient) }),
+    ],
+  );
   const headings = headingRows(letter).map(
     (row, index) =>
       new Paragraph({
