@@ -1,6 +1,6 @@
 import type { AppContext } from '../../shared/context.ts';
 import { newId } from '../../shared/ids.ts';
-import { type Actor, recordAudit } from '../audit/audit.service.ts';
+import { DEMO_ACTOR, recordAudit } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate, localMidnightInstant } from '../calendar/local-date.ts';
 import { organisationContext } from '../cases/case.service.ts';
@@ -132,8 +132,6 @@ const DEMO_ACTIONS: {
     indicators: [],
   },
 ];
-
-const DEMO_ACTOR: Actor = { userId: null, label: 'Données de démonstration' };
 
 /** Idempotent : rien n'est ajouté si l'organisation a déjà un plan d'actions. */
 export async function ensureDemoActions(ctx: AppContext, organisationId: string): Promise<void> {

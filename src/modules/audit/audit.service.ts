@@ -11,6 +11,8 @@ export interface Actor {
 
 export const SYSTEM_ACTOR: Actor = { userId: null, label: 'Système' };
 export const CLI_ACTOR: Actor = { userId: null, label: 'Ligne de commande' };
+/** L'auteur des données de la préfecture de démonstration (`npm start`). */
+export const DEMO_ACTOR: Actor = { userId: null, label: 'Données de démonstration' };
 
 export interface AuditInput {
   organisationId: string | null;

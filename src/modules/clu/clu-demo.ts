@@ -1,5 +1,5 @@
 import type { AppContext } from '../../shared/context.ts';
-import type { Actor } from '../audit/audit.service.ts';
+import { DEMO_ACTOR } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDateTime } from '../calendar/local-date.ts';
 import { standardAgenda } from './clu-agenda.ts';
@@ -15,8 +15,6 @@ import { listMemberOrganisations, listMembers } from './clu-member.repository.ts
 import type { MemberCategory } from './clu-member.schemas.ts';
 import { createMember, createMemberOrganisation } from './clu-member.service.ts';
 import { addProposal } from './clu-proposal.service.ts';
-
-const DEMO_ACTOR: Actor = { userId: null, label: 'Données de démonstration' };
 
 /** Composition du comité sur le modèle des seeds (Allier, Puy-de-Dôme) ; noms fictifs. */
 const DEMO_ORGANISATIONS: { key: string; name: string; category: MemberCategory; address: string }[] = [

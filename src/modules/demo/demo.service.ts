@@ -3,7 +3,7 @@ import { findUserByEmail } from '../accounts/account.repository.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import type { Role } from '../accounts/roles.ts';
 import { ensureDemoActions } from '../actions/action-demo.service.ts';
-import { type Actor, recordAudit } from '../audit/audit.service.ts';
+import { DEMO_ACTOR, recordAudit } from '../audit/audit.service.ts';
 import { addDays } from '../calendar/civil-date.ts';
 import { instantToLocalDate } from '../calendar/local-date.ts';
 import { createCase, organisationContext, recordAnswer } from '../cases/case.service.ts';
@@ -58,8 +58,6 @@ const DEMO_SERVICES = [
   { name: 'Bureau de la communication interministérielle', mailboxAddress: 'pref-communication@demo.vigie.test' },
   { name: 'Mission performance', mailboxAddress: 'pref-qualite@demo.vigie.test' },
 ] as const;
-
-const DEMO_ACTOR: Actor = { userId: null, label: 'Données de démonstration' };
 
 /**
  * Préfecture de démonstration, clairement signalée comme telle (bandeau « Démonstration »). Idempotent :

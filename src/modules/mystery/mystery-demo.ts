@@ -1,6 +1,6 @@
 import type { AppContext } from '../../shared/context.ts';
 import { findUserByEmail } from '../accounts/account.repository.ts';
-import type { Actor } from '../audit/audit.service.ts';
+import { DEMO_ACTOR } from '../audit/audit.service.ts';
 import { departmentCalendar } from '../calendar/calendar.service.ts';
 import { addDays, parseCivilDate, weekday } from '../calendar/civil-date.ts';
 import { instantToLocalDate, localDateTimeInstant } from '../calendar/local-date.ts';
@@ -22,8 +22,6 @@ import {
 } from './mystery-campaign.service.ts';
 import { fillDemoGrids } from './mystery-grid-demo.ts';
 import { addReadyMadeScenarios } from './mystery-scenario.service.ts';
-
-const DEMO_ACTOR: Actor = { userId: null, label: 'Données de démonstration' };
 
 export const DEMO_CLOSED_CAMPAIGN = 'Appels mystère (démonstration, campagne close)';
 export const DEMO_DRAFT_CAMPAIGN = 'Appels et courriels mystère (démonstration, en préparation)';
