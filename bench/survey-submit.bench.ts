@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { type GroupCommitStats, groupCommitOf } from '../src/db/group-commit.ts';
 import { CLI_ACTOR } from '../src/modules/audit/audit.service.ts';
 import { createOrganisation } from '../src/modules/organisations/organisation.service.ts';
+import { newOrderedId } from '../src/shared/ids.ts';
 import { seedSurvey } from '../test/helpers/survey-response-fixtures.ts';
 
 /**
@@ -25,6 +26,9 @@ import { seedSurvey } from '../test/helpers/survey-response-fixtures.ts';
  * Cibles : Vigie ≥ 1,0 × la route nue ; p99 < 25 ms à mi-pic ; 100 % des acquittés retrouvés.
  * Le temps processeur de chaque serveur par requête acquittée (lu dans /proc, Linux) est affiché à côté du
  * débit : sur une machine partagée, il varie moins que le débit.
+ * Identifiants de réponse : UUID v7 tirés au moment de l'envoi, comme ceux de la borne et des formulaires (tirés
+ * à l'affichage). Une ligne de plus mesure le même serveur avec des UUID v4 au hasard (client tiers, envoi
+ * forgé) : acceptés de même, mais chacun écrit ses pages d'index au hasard.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -246,10 +250,11 @@ async function main() {
     const vigie = await startChild('--vigie', vigiePath);
     children.push(vigie.child);
     const shownAt = new Date(Date.now() - 60_000).toISOString();
+    const submission = (id: string) => `_csrf=${CSRF}&responseId=${id}&shownAt=${encodeURIComponent(shownAt)}&${ANSWERS}`;
     const vigieTarget = {
       url: `${vigie.url}/enquete/${token}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `vigie_csrf=${CSRF}` },
-      body: () => `_csrf=${CSRF}&responseId=${randomUUID()}&shownAt=${encodeURIComponent(shownAt)}&${ANSWERS}`,
+      body: () => submission(newOrderedId()),
     };
 
     // Chauffe courte de chaque serveur (JIT), puis mesures dans le même passage.
@@ -263,6 +268,7 @@ async function main() {
     await paced(vigieTarget, halfRate, 3);
     const half = await paced(vigieTarget, halfRate);
     const burst = await load(vigieTarget, halfRate);
+    const randomIds = await measured(vigie.child, () => load({ ...vigieTarget, body: () => submission(randomUUID()) }));
     await stopChild(vigie.child);
     await stopChild(bare.child);
     const lots = JSON.parse(/LOTS (\{.*\})/.exec(vigie.output())?.[1] ?? '{}') as Partial<GroupCommitStats>;
@@ -292,6 +298,9 @@ async function main() {
       `  même débit en rafales d'autocannon (overallRate : tout le quota en début de seconde) : p50 ${burst.p50} ms, p99 ${burst.p99} ms`,
     );
     console.log(
+      `  Vigie avec des identifiants UUID v4 au hasard (client tiers ou envoi forgé) : ${fmt(randomIds.rps)} req/s, p99 ${randomIds.p99} ms, soit ${(randomIds.rps / bareRun.rps).toFixed(2)} × la route nue${cpu(randomIds)}`,
+    );
+    console.log(
       `  réponses en base Vigie après les mesures : ${fmt(stored)} ; écriture groupée : ${fmt(lots.writes ?? 0)} écritures en ${fmt(lots.batches ?? 0)} transactions (${((lots.writes ?? 0) / Math.max(1, lots.batches ?? 0)).toFixed(1)} par lot en moyenne, ${lots.largestBatch ?? 0} au plus, ${lots.replays ?? 0} lots rejoués)`,
     );
 
@@ -304,13 +313,13 @@ async function main() {
     const url = `${killed.url}/enquete/${token}`;
     const worker = async () => {
       while (!stop) {
-        const id = randomUUID();
+        const id = newOrderedId();
         sent++;
         try {
           const response = await fetch(url, {
             method: 'POST',
             headers: vigieTarget.headers,
-            body: `_csrf=${CSRF}&responseId=${id}&shownAt=${encodeURIComponent(shownAt)}&${ANSWERS}`,
+            body: submission(id),
           });
           const html = await response.text();
           if (response.status === 200 && html.includes('Merci')) acknowledged.push(id);

@@ -10,7 +10,7 @@ let sequence = 0;
 
 /**
  * Identifiant UUID v7 (RFC 9562) : les millisecondes en tête, puis un compteur et de l'aléa. Pour les lignes
- * écrites en masse (valeurs des réponses d'enquête, courrier relevé) : l'index de la clé primaire croît à
+ * écrites en masse (réponses d'enquête et leurs valeurs, courrier relevé) : l'index de la clé primaire croît à
  * droite au lieu de toucher une page au hasard à chaque insertion, ce qui réduit d'autant les pages écrites à
  * chaque validation.
  */

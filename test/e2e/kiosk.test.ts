@@ -161,6 +161,16 @@ test('borne : appairage, une réponse en ligne, trois hors connexion, synchronis
     await kioskContext.setOffline(false);
     await queueLength('0', 30_000);
     assert.equal(await countResponses(), 4);
+    // Identifiants UUID v7 tirés par la borne : dans l'ordre des réponses, l'index du serveur croît à droite.
+    const stored = await ctx.db
+      .selectFrom('survey_responses')
+      .select('id')
+      .where('campaign_id', '=', campaign.id)
+      .orderBy('answered_at')
+      .execute();
+    const ids = stored.map((r) => r.id);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual([...ids].sort(), ids);
     assert.ok(sentSizes.length >= 4, `${sentSizes.length} envois`);
     assert.ok(
       sentSizes.every((size) => size < 2048),

@@ -21,7 +21,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError, type FieldErrors, isAppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newId, newOrderedId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import {
@@ -334,7 +334,7 @@ export async function resolveFormCheck(
       corrected,
       corrected.flatMap((key) =>
         (kept.get(key) ?? []).map((value) => ({
-          id: newId(),
+          id: newOrderedId(),
           response_id: response.id,
           campaign_id: response.campaign_id,
           question_key: key,

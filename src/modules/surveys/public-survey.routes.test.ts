@@ -69,7 +69,8 @@ for (const engine of testEngines()) {
       assert.match(page.body, /<h1>Votre avis sur l’accueil<\/h1>/);
       assert.match(page.body, /<form method="post" action="\/enquete\/[^"]+" novalidate>/);
       assert.match(page.body, /name="_csrf" value="[^"]+"/);
-      assert.match(hidden(page.body, 'responseId'), /^[0-9a-f-]{36}$/);
+      // UUID v7 : les réponses arrivent à peu près dans l'ordre de leurs identifiants (pages d'index partagées).
+      assert.match(hidden(page.body, 'responseId'), /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       assert.match(page.body, /<legend class="fr-fieldset__legend" id="champ-answers\.courtesy-legende">Accueil et courtoisie/);
       assert.match(page.body, /type="radio" id="[^"]+" name="answers\.courtesy" value="very_satisfied"/);
       assert.match(page.body, /<label class="fr-label" for="champ-answers\.courtesy-4">Sans avis<\/label>/);

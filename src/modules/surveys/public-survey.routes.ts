@@ -4,7 +4,7 @@ import { formBody, text } from '../../http/forms.ts';
 import { renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { isAppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newOrderedId } from '../../shared/ids.ts';
 import { availability, type CollectionPoint, publicPointByToken, submitResponse } from './response.service.ts';
 import {
   type AnswerValues,
@@ -86,7 +86,7 @@ export function publicSurveyRoutes(app: FastifyInstance, ctx: AppContext): void 
         // Un agent connecté a le jeton de sa session (c'est lui que le contrôle CSRF attend alors).
         csrfToken: request.viewer?.csrfToken ?? publicCsrfToken(request, reply, secure),
         // Choisi à l'affichage : renvoyer deux fois le même formulaire ne compte qu'une réponse.
-        responseId: form.responseId ?? newId(),
+        responseId: form.responseId ?? newOrderedId(),
         shownAt: form.shownAt ?? ctx.clock.now().toISOString(),
         ...(form.values ? { values: form.values } : {}),
         ...(form.error ? { error: form.error } : {}),

@@ -4,7 +4,7 @@ import { formBody, handleForm, text } from '../../http/forms.ts';
 import { redirectWithFlash, renderPage } from '../../http/render.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { isAppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newOrderedId } from '../../shared/ids.ts';
 import { actorOf } from '../accounts/viewer.ts';
 import { organisationTimeZone } from './campaign.service.ts';
 import {
@@ -100,7 +100,7 @@ export function surveyEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
         timeZone: point.timeZone,
         csrfToken: viewerOf(request).csrfToken ?? '',
         // Choisi à l'affichage : un double clic sur « Enregistrer » ne saisit pas deux fois le formulaire.
-        responseId: form.responseId ?? newId(),
+        responseId: form.responseId ?? newOrderedId(),
         count,
         ...form,
         control,

@@ -286,10 +286,17 @@
     else questionScreen(config.questions[position]);
   }
 
+  // UUID v7 (RFC 9562) : les millisecondes en tête. Les réponses d'une borne arrivent dans l'ordre de leurs
+  // identifiants, et l'index du serveur croît à droite au lieu d'écrire une page au hasard par réponse.
+  // getRandomValues existe aussi hors HTTPS, contrairement à randomUUID.
   function uuid() {
-    if (crypto.randomUUID) return crypto.randomUUID();
     const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    let ms = Date.now();
+    for (let i = 5; i >= 0; i--) {
+      bytes[i] = ms % 256;
+      ms = Math.floor(ms / 256);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x70;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
