@@ -218,6 +218,37 @@ for (const engine of testEngines()) {
         await real.close();
       });
 
+      it('transaction hors lot validée sans attendre le disque : résultat rendu, FULL rétabli, durable après le fdatasync', async () => {
+        const real = walDeferredSync(t.database.url);
+        const syncs: (() => void)[] = [];
+        const gated: DeferredSync = {
+          ...real,
+          sync: () => new Promise<void>((resolve) => syncs.push(resolve)).then(() => real.sync()),
+        };
+        const committer = new GroupCommit(db, { deferredSync: gated });
+        const synchronous = async (on: Kysely<TestDb>) =>
+          Number(Object.values((await sql`PRAGMA synchronous`.execute(on)).rows[0] as object)[0]);
+        let during = -1;
+        const { result, durable } = await committer.transactDeferred(async (trx) => {
+          during = await synchronous(trx);
+          await trx.insertInto('group_commit_probe').values({ id: 'i-1', n: 1 }).execute();
+          return 'i-1';
+        });
+        assert.equal(result, 'i-1');
+        assert.equal(during, 1, 'NORMAL pendant la transaction');
+        assert.equal(await synchronous(db), 2, 'FULL pour toute autre transaction');
+        assert.ok(await visible('i-1'), 'validé avant la synchronisation');
+        let synced = false;
+        const done = durable.then(() => {
+          synced = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(synced, false, 'pas durable avant le fdatasync du journal');
+        for (const resolve of syncs.splice(0)) resolve();
+        await done;
+        await real.close();
+      });
+
       it('synchronisation différée en échec : les écritures du lot reçoivent l’erreur', async () => {
         const failing: DeferredSync = {
           relax: 'PRAGMA synchronous = NORMAL',

@@ -215,6 +215,15 @@ export class GroupCommit<DB> {
     );
   }
 
+  /**
+   * Une transaction hors des lots, validée sans attendre le disque quand la synchronisation est différée :
+   * pour un écrivain qui fait ses propres lots (relève du courrier) et prépare le suivant pendant que le
+   * précédent se synchronise. Il attend `durable` avant de rendre quoi que ce soit visible hors du processus.
+   */
+  transactDeferred<R>(body: (trx: Transaction<DB>) => Promise<R>): Promise<Committed<R>> {
+    return this.#commit(body);
+  }
+
   /** Une transaction ; `durable` résolue quand elle est sur le disque (tout de suite sans synchronisation différée). */
   async #commit<R>(body: (trx: Transaction<DB>) => Promise<R>): Promise<Committed<R>> {
     const deferred = this.#deferredSync;
@@ -232,7 +241,7 @@ export class GroupCommit<DB> {
   }
 }
 
-interface Committed<R> {
+export interface Committed<R> {
   result: R;
   durable: Promise<void>;
 }

@@ -106,48 +106,69 @@ function triageSafely(...[message, source, mailbox]: Parameters<typeof triageMes
   }
 }
 
+/**
+ * Les UID supérieurs à `cursor`, croissants, d'une seule recherche (une ligne de réponse) plutôt que d'un
+ * FETCH de toute la boîte.
+ */
+async function listUids(client: ImapFlow, cursor: number): Promise<number[]> {
+  const found = await client.search({ uid: `${cursor + 1}:*` }, { uid: true });
+  if (found === false || found === undefined) throw new Error('recherche des nouveaux messages refusée par le serveur IMAP');
+  // « N:* » rend toujours le dernier message, même d'UID inférieur à N : on filtre.
+  return found.filter((uid) => uid > cursor).sort((a, b) => a - b);
+}
+
 async function read(id: number, request: Extract<ReaderRequest, { type: 'read' }>) {
   const session = sessions.get(id);
   if (!session) return;
   const { client } = session;
   const { cursor } = request;
   try {
-    // « N:* » rend toujours le dernier message, même d'UID inférieur à N : on filtre.
-    const listed = (await client.fetchAll(`${cursor + 1}:*`, { uid: true, size: true }, { uid: true }))
-      .filter((m) => m.uid > cursor)
-      .map((m) => ({ uid: m.uid, size: m.size ?? 0 }))
-      .sort((a, b) => a.uid - b.uid);
-    const wanted = request.maxMessages !== null && request.maxMessages >= 0 ? listed.slice(0, request.maxMessages) : listed;
-    for (const batch of lotsOf(wanted, request.batchMessages, request.batchBytes, (m) => m.size)) {
-      while (session.credits === 0 && !session.closed) await new Promise<void>((resolve) => (session.wake = resolve));
-      if (session.closed) return;
-      session.credits--;
-      const fetched = (
-        await client.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true, internalDate: true }, { uid: true })
+    const uids = await listUids(client, cursor);
+    const wanted = request.maxMessages !== null && request.maxMessages >= 0 ? uids.slice(0, request.maxMessages) : uids;
+    for (let start = 0; start < wanted.length; start += request.batchMessages) {
+      // Les tailles, tranche par tranche plutôt que pour toute la boîte d'abord : le premier lot part tout
+      // de suite, et la tranche suivante se lit pendant que le fil principal écrit la précédente.
+      const sized = (
+        await client.fetchAll(
+          wanted.slice(start, start + request.batchMessages).join(','),
+          { uid: true, size: true },
+          { uid: true },
+        )
       )
         .filter((m) => m.uid > cursor)
+        .map((m) => ({ uid: m.uid, size: m.size ?? 0 }))
         .sort((a, b) => a.uid - b.uid);
-      const transfer: ArrayBuffer[] = [];
-      const messages: WireMessage[] = [];
-      for (const m of fetched) {
-        const source = m.source ?? Buffer.alloc(0);
-        const internal = m.internalDate ? new Date(m.internalDate) : null;
-        const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal.toISOString() : request.now;
-        const triaged = triageSafely(
-          await readInboundMessage(source),
-          { uid: m.uid, size: source.length, receivedAt },
-          request.mailbox,
-        );
-        // Copie à la taille exacte : un Buffer découpé dans un plus grand (pool, source) enverrait tout le bloc.
-        const attachments = triaged.attachments.map((a) => {
-          const bytes = new Uint8Array(a.bytes);
-          transfer.push(bytes.buffer);
-          return { ...a, bytes };
-        });
-        messages.push({ ...triaged, attachments });
+      for (const batch of lotsOf(sized, request.batchMessages, request.batchBytes, (m) => m.size)) {
+        while (session.credits === 0 && !session.closed) await new Promise<void>((resolve) => (session.wake = resolve));
+        if (session.closed) return;
+        session.credits--;
+        const fetched = (
+          await client.fetchAll(batch.map((m) => m.uid).join(','), { uid: true, source: true, internalDate: true }, { uid: true })
+        )
+          .filter((m) => m.uid > cursor)
+          .sort((a, b) => a.uid - b.uid);
+        const transfer: ArrayBuffer[] = [];
+        const messages: WireMessage[] = [];
+        for (const m of fetched) {
+          const source = m.source ?? Buffer.alloc(0);
+          const internal = m.internalDate ? new Date(m.internalDate) : null;
+          const receivedAt = internal && !Number.isNaN(internal.getTime()) ? internal.toISOString() : request.now;
+          const triaged = triageSafely(
+            await readInboundMessage(source),
+            { uid: m.uid, size: source.length, receivedAt },
+            request.mailbox,
+          );
+          // Copie à la taille exacte : un Buffer découpé dans un plus grand (pool, source) enverrait tout le bloc.
+          const attachments = triaged.attachments.map((a) => {
+            const bytes = new Uint8Array(a.bytes);
+            transfer.push(bytes.buffer);
+            return { ...a, bytes };
+          });
+          messages.push({ ...triaged, attachments });
+        }
+        if (session.closed) return;
+        send({ type: 'batch', session: id, messages }, transfer);
       }
-      if (session.closed) return;
-      send({ type: 'batch', session: id, messages }, transfer);
     }
     send({ type: 'end', session: id });
   } catch (error) {

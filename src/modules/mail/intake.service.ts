@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { groupCommitOf } from '../../db/group-commit.ts';
 import type { Database } from '../../db/schema.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { newId, newOrderedId } from '../../shared/ids.ts';
@@ -74,8 +75,10 @@ export interface PollReport {
 const FETCH_MESSAGES = 200;
 const FETCH_BYTES = 32 * 1024 * 1024;
 /**
- * Lots d'écriture (une transaction chacun) : l'attente du disque (synchronous=FULL) est payée une fois
- * par lot ; un arrêt brutal en perd au plus un, refait au passage suivant.
+ * Lots d'écriture (une transaction chacun, validée sans attendre le disque : la synchronisation du
+ * journal se fait pendant le lot suivant, et la relève ne finit qu'une fois tous ses lots sur le disque).
+ * Un arrêt brutal perd au plus le lot en cours (une coupure de courant, les lots pas encore
+ * synchronisés), curseur compris : refait au passage suivant.
  */
 const LOT_MESSAGES = 200;
 const LOT_BYTES = 8 * 1024 * 1024;
@@ -199,10 +202,39 @@ async function drain(ctx: AppContext, reader: MailboxReader, mailbox: MailboxRow
     mailbox: { address: mailbox.address, serviceId: mailbox.service_id },
     now: ctx.clock.now().toISOString(),
   });
-  for await (const items of batches) {
-    for (const lot of lotsOf(items, LOT_MESSAGES, LOT_BYTES, (item) => item.size)) {
-      await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass, contexts);
+  const durability = new LotDurability();
+  try {
+    for await (const items of batches) {
+      for (const lot of lotsOf(items, LOT_MESSAGES, LOT_BYTES, (item) => item.size)) {
+        durability.add((await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass, contexts)).durable);
+      }
     }
+  } finally {
+    // Rien ne sort de la relève (accusés envoyés ensuite par la file) avant que ses lots soient sur le disque.
+    await durability.settled();
+  }
+}
+
+/**
+ * Les synchronisations des lots validés sans attendre le disque (SQLite fichier) : le lot suivant se
+ * prépare pendant que le précédent se synchronise. Une synchronisation en échec fait échouer la relève :
+ * après une erreur d'écriture, le système a pu abandonner les pages, une synchronisation suivante réussie ne
+ * prouverait rien.
+ */
+class LotDurability {
+  #last: Promise<void> = Promise.resolve();
+  #failure: unknown = undefined;
+
+  add(durable: Promise<void> | undefined) {
+    if (!durable) return;
+    this.#last = durable.catch((error: unknown) => {
+      this.#failure ??= error;
+    });
+  }
+
+  async settled() {
+    await this.#last;
+    if (this.#failure !== undefined) throw this.#failure;
   }
 }
 
@@ -224,9 +256,9 @@ async function processLot(
   report: PollReport,
   seenThisPass: Set<string>,
   contexts: LotContexts,
-) {
+): Promise<{ durable?: Promise<void> }> {
   const last = lot.at(-1);
-  if (!last) return;
+  if (!last) return {};
   const seen = await findSeenMessages(
     ctx.db,
     mailbox.id,
@@ -248,11 +280,15 @@ async function processLot(
   }
   if (fresh.length === 0) {
     await advanceMailboxCursor(ctx.db, mailbox.id, uidValidity, last.uid);
-    return;
+    return {};
   }
   let outcomes: Outcome[];
+  let durable: Promise<void> | undefined;
   try {
-    outcomes = await ctx.db.transaction().execute((trx) => writeLot(trx, ctx, mailbox, uidValidity, fresh, last.uid, contexts));
+    // Validé sans attendre le disque : la relève attend la synchronisation de ses lots avant de finir (`drain`).
+    ({ result: outcomes, durable } = await groupCommitOf(ctx.db).transactDeferred((trx) =>
+      writeLot(trx, ctx, mailbox, uidValidity, fresh, last.uid, contexts),
+    ));
   } catch {
     // Ce qui a été lu (ou créé : modèles de départ) dans la transaction annulée n'est plus sûr.
     contexts.cases = undefined;
@@ -266,6 +302,8 @@ async function processLot(
     else if (outcome !== 'skipped') report[outcome]++;
   }
   for (const id of inLot) seenThisPass.add(id);
+  // Dans un objet : une promesse rendue telle quelle par une fonction async serait attendue par elle.
+  return durable ? { durable } : {};
 }
 
 /**
