@@ -32,8 +32,9 @@ import { dovecotAvailable, startTestMailServer, TEST_MAIL_PASSWORD } from '../te
  * La relève a deux fils : le fil de lecture (`imap-reader.worker.ts` : IMAP, analyse MIME directe
  * `simple-message.ts` ou mailparser, tri) lit le lot suivant pendant que le fil principal écrit le lot
  * courant en base. Le fil de lecture est créé à la première relève du processus, puis gardé.
- * Équité : chaque chemin a un tour de chauffe (JIT, index de Dovecot, fil de lecture) ; la lecture
- * brute est mesurée APRÈS chaque relève et le ratio prend la plus rapide des deux.
+ * Équité : chaque chemin a un tour de chauffe (JIT, index de Dovecot, fil de lecture), puis trois
+ * mesures de chacun, alternées (relève, lecture brute) ; le ratio prend la plus rapide de chaque côté,
+ * la médiane de chaque côté est affichée à côté.
  * Décomposition : CPU du fil principal pendant la relève, dont les instructions SQLite (et leur
  * attente, temps écoulé moins CPU : disque, ou cœur pris par un autre fil), CPU du fil de lecture et
  * des autres fils (ramasse-miettes, libuv), analyse seule des mêmes sources (lecture directe, et
@@ -42,6 +43,7 @@ import { dovecotAvailable, startTestMailServer, TEST_MAIL_PASSWORD } from '../te
  * Cible : relève ≥ 50 % du débit de la lecture brute. Sur une machine partagée, lancer 2 ou 3 fois.
  */
 const COUNT = Number(process.env.BENCH_MESSAGES ?? 2_000);
+const ROUNDS = 3;
 const ADDRESS = 'pref-banc@example.test';
 
 if (!dovecotAvailable()) {
@@ -243,11 +245,22 @@ try {
   // Chauffe des deux chemins : Dovecot a ses index en mémoire, le JIT a vu le code de chacun.
   await rawFetch();
   const cold = await pollInto('chauffe', 'FULL');
-  const full = await pollInto('full', 'FULL');
-  const rawAfterFull = await rawFetch();
+  // Mesures alternées, ROUNDS de chaque : le même traitement pour les deux chemins sur une machine partagée
+  // (le meilleur de chacun fait le ratio, les médianes sont affichées à côté).
+  const polls: Awaited<ReturnType<typeof pollInto>>[] = [];
+  const raws: Awaited<ReturnType<typeof rawFetch>>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    polls.push(await pollInto(`full-${round}`, 'FULL'));
+    raws.push(await rawFetch());
+  }
   const normal = await pollInto('normal', 'NORMAL');
-  const rawAfterNormal = await rawFetch();
-  const raw = rawAfterFull.ms <= rawAfterNormal.ms ? rawAfterFull : rawAfterNormal;
+  const fastest = <T extends { ms: number }>(runs: T[]) => runs.reduce((best, run) => (run.ms < best.ms ? run : best));
+  const median = (runs: { ms: number }[]) => {
+    const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] as number;
+  };
+  const full = fastest(polls);
+  const raw = fastest(raws);
   const parseMs = Math.min(await parseOnly(raw.sources), await parseOnly(raw.sources));
   const mailparserMs = Math.min(
     await parseOnly(raw.sources, { mailparserOnly: true }),
@@ -262,10 +275,10 @@ try {
     `Relève IMAP : ${COUNT.toLocaleString('fr-FR')} messages (${(bytes / 1024 / 1024).toFixed(1)} Mo, remis par LMTP en ${(deliverMs / 1000).toFixed(1)} s), SQLite fichier`,
   );
   console.log(
-    `  lecture IMAP brute (recherche des UID, puis tailles et sources par lots de 200), la plus rapide des deux mesurées après les relèves : ${rate(COUNT, raw.ms)} messages/s (${raw.ms.toFixed(0)} ms ; l'autre : ${rate(COUNT, Math.max(rawAfterFull.ms, rawAfterNormal.ms))} messages/s)`,
+    `  lecture IMAP brute (recherche des UID, puis tailles et sources par lots de 200), la meilleure de ${ROUNDS} : ${rate(COUNT, raw.ms)} messages/s (${raw.ms.toFixed(0)} ms ; médiane ${rate(COUNT, median(raws))} messages/s)`,
   );
   console.log(
-    `  relève (lecture, analyse, tri, dossier, pièces, accusé en file, une transaction par lot de 200), synchronous=FULL : ${rate(full.created, full.ms)} dossiers/s (${full.ms.toFixed(0)} ms) — ${(ratio * 100).toFixed(0)} % du brut (cible ≥ 50 % : ${ratio >= 0.5 ? 'atteinte' : 'NON atteinte'})`,
+    `  relève (lecture, analyse, tri, dossier, pièces, accusé en file, une transaction par lot de 200), synchronous=FULL, la meilleure de ${ROUNDS} : ${rate(full.created, full.ms)} dossiers/s (${full.ms.toFixed(0)} ms ; médiane ${rate(COUNT, median(polls))} dossiers/s) — ${(ratio * 100).toFixed(0)} % du brut (cible ≥ 50 % : ${ratio >= 0.5 ? 'atteinte' : 'NON atteinte'} ; médiane contre médiane : ${((median(raws) / median(polls)) * 100).toFixed(0)} %)`,
   );
   console.log(
     `  même relève, synchronous=NORMAL (sans aucune attente du disque) : ${rate(normal.created, normal.ms)} dossiers/s (${normal.ms.toFixed(0)} ms) — ${((raw.ms / normal.ms) * 100).toFixed(0)} % du brut`,
