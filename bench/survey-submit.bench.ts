@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -26,6 +27,9 @@ import { seedSurvey } from '../test/helpers/survey-response-fixtures.ts';
  * Cibles : Vigie ≥ 1,0 × la route nue ; p99 < 25 ms à mi-pic ; 100 % des acquittés retrouvés.
  * Le temps processeur de chaque serveur par requête acquittée (lu dans /proc, Linux) est affiché à côté du
  * débit : sur une machine partagée, il varie moins que le débit.
+ * Sous la p99 à mi-pic, les témoins de la même mesure : la plus longue synchronisation du journal du serveur
+ * (une réponse attend au pire la fin de la synchronisation en cours puis celle de son lot : deux attentes du
+ * disque), et le retard des boucles d'événements du serveur et du client.
  * Identifiants de réponse : UUID v7 tirés au moment de l'envoi, comme ceux de la borne et des formulaires (tirés
  * à l'affichage). Une ligne de plus mesure le même serveur avec des UUID v4 au hasard (client tiers, envoi
  * forgé) : acceptés de même, mais chacun écrit ses pages d'index au hasard.
@@ -72,6 +76,25 @@ function vigieConfig(path: string) {
 async function serveVigie(path: string) {
   const { ctx, handle } = await openApp(vigieConfig(path));
   const running = await startApp(ctx, handle);
+  // Témoins côté serveur, remis à zéro à chaque SIGUSR2 : retard de sa boucle d'événements (ramasse-miettes,
+  // travail synchrone) et attente du disque (synchronisations du journal) depuis le signal précédent.
+  const resolution = 10;
+  const loop = monitorEventLoopDelay({ resolution });
+  loop.enable();
+  process.on('SIGUSR2', () => {
+    const { stats } = groupCommitOf(ctx.db);
+    const lateMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
+    const witness = {
+      loopP99Ms: lateMs(loop.percentile(99)),
+      loopMaxMs: lateMs(loop.max),
+      slowestSyncMs: stats.slowestSyncMs,
+      slowSyncs: stats.slowSyncs,
+    };
+    loop.reset();
+    stats.slowestSyncMs = 0;
+    stats.slowSyncs = 0;
+    console.log(`TEMOINS ${JSON.stringify(witness)}`);
+  });
   // Arrêt propre sur SIGTERM (et écriture du profil CPU s'il est demandé).
   process.once('SIGTERM', () => {
     const { stats } = groupCommitOf(ctx.db);
@@ -108,6 +131,25 @@ function startChild(flag: string, path: string): Promise<Child> {
     });
     child.once('exit', (code) => reject(new Error(`serveur ${flag} arrêté (code ${code})`)));
   });
+}
+
+interface ServerWitness {
+  loopP99Ms: number;
+  loopMaxMs: number;
+  slowestSyncMs: number;
+  slowSyncs: number;
+}
+
+/** Les témoins du serveur depuis la demande précédente (SIGUSR2), remis à zéro. */
+async function serverWitness(server: Child): Promise<ServerWitness> {
+  const seen = server.output().split('TEMOINS ').length;
+  server.child.kill('SIGUSR2');
+  for (;;) {
+    const parts = server.output().split('TEMOINS ');
+    const line = parts.length > seen ? parts[seen]?.split('\n') : undefined;
+    if (line && line.length > 1) return JSON.parse(line[0] as string) as ServerWitness;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Temps processeur (utilisateur + système) consommé par un processus, en ms ; absent hors Linux. */
@@ -206,22 +248,49 @@ async function paced(
       });
       request.end(body);
     });
-  const pending: Promise<void>[] = [];
+  // Un compte des requêtes en cours plutôt que la liste de leurs promesses : le client garde peu d'objets
+  // vivants, ses ramasse-miettes ne retardent pas la lecture des réponses.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const settled = () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
   const start = performance.now();
   let sent = 0;
   while (performance.now() - start < seconds * 1000) {
     const due = Math.floor(((performance.now() - start) / 1000) * rate);
     while (sent < due) {
-      pending.push(send());
+      inFlight++;
+      void send().then(settled);
       sent++;
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  await Promise.all(pending);
+  if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), failed };
+}
+
+/**
+ * Témoin pendant une mesure, pour lire une p99 manquée : le retard de la boucle d'événements du client (un
+ * client en retard compte dans la latence du temps que le serveur n'a pas pris). Un témoin du disque (un
+ * fdatasync de 4 Ko toutes les 100 ms) a été essayé : il dégradait lui-même la p99 du serveur (journal du
+ * système de fichiers partagé), il n'est pas gardé.
+ */
+async function withClientLag<T>(run: () => Promise<T>) {
+  const resolution = 10;
+  const loop = monitorEventLoopDelay({ resolution });
+  loop.enable();
+  // L'histogramme compte l'intervalle entier entre deux tours de son minuteur : le retard est au-delà.
+  const lateMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
+  try {
+    return { result: await run(), loopMaxMs: lateMs(loop.max), loopP99Ms: lateMs(loop.percentile(99)) };
+  } finally {
+    loop.disable();
+  }
 }
 
 async function main() {
@@ -266,7 +335,9 @@ async function main() {
     // Mise en régime au même rythme (3 s, non mesurées) : la p99 est celle de ce débit tenu, pas celle de la
     // transition depuis le pic (file et points de reprise laissés par la mesure précédente).
     await paced(vigieTarget, halfRate, 3);
-    const half = await paced(vigieTarget, halfRate);
+    await serverWitness(vigie);
+    const { result: half, ...lag } = await withClientLag(() => paced(vigieTarget, halfRate));
+    const server = await serverWitness(vigie);
     const burst = await load(vigieTarget, halfRate);
     const randomIds = await measured(vigie.child, () => load({ ...vigieTarget, body: () => submission(randomUUID()) }));
     await stopChild(vigie.child);
@@ -293,6 +364,9 @@ async function main() {
     console.log(`  ratio Vigie / route nue : ${ratio.toFixed(2)} × (cible ≥ 1,0 : ${ratio >= 1 ? 'atteinte' : 'NON atteinte'})`);
     console.log(
       `  Vigie à mi-pic, rythme régulier (${fmt(halfRate)} req/s demandées, après 3 s de mise en régime non mesurées) : ${fmt(half.rps)} req/s, p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms (cible < 25 ms : ${half.p99 < 25 ? 'atteinte' : 'NON atteinte'}) ; ${half.failed} échecs`,
+    );
+    console.log(
+      `    pendant cette mesure : synchronisations du journal du serveur, la plus longue ${server.slowestSyncMs.toFixed(1)} ms (${server.slowSyncs} de plus de 25 ms) ; retard de la boucle d'événements du serveur p99 ${server.loopP99Ms.toFixed(1)} ms, max ${server.loopMaxMs.toFixed(1)} ms ; du client (compté dans les latences mesurées) p99 ${lag.loopP99Ms.toFixed(1)} ms, max ${lag.loopMaxMs.toFixed(1)} ms`,
     );
     console.log(
       `  même débit en rafales d'autocannon (overallRate : tout le quota en début de seconde) : p50 ${burst.p50} ms, p99 ${burst.p99} ms`,

@@ -246,6 +246,7 @@ for (const engine of testEngines()) {
         assert.equal(synced, false, 'pas durable avant le fdatasync du journal');
         for (const resolve of syncs.splice(0)) resolve();
         await done;
+        assert.ok(committer.stats.slowestSyncMs >= 15, 'attente du disque comptée (20 ms retenus ici)');
         await real.close();
       });
 

@@ -79,6 +79,9 @@ export interface GroupCommitStats {
   /** Lots rejoués écriture par écriture après un échec. */
   replays: number;
   largestBatch: number;
+  /** Synchronisations différées du journal (fdatasync) : la plus longue, et celles de plus de 25 ms. */
+  slowestSyncMs: number;
+  slowSyncs: number;
 }
 
 export class GroupCommit<DB> {
@@ -93,7 +96,7 @@ export class GroupCommit<DB> {
   #lastDurable: Promise<void> = Promise.resolve();
   /** Résolues quand le lot en cours d'écriture est validé (pendant une pause demandée). */
   #idle: (() => void)[] = [];
-  readonly stats: GroupCommitStats = { batches: 0, writes: 0, replays: 0, largestBatch: 0 };
+  readonly stats: GroupCommitStats = { batches: 0, writes: 0, replays: 0, largestBatch: 0, slowestSyncMs: 0, slowSyncs: 0 };
 
   constructor(db: Kysely<DB>, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -237,7 +240,14 @@ export class GroupCommit<DB> {
         await sql.raw(deferred.restore).execute(connection);
       }
     });
-    return { result, durable: deferred.sync() };
+    const began = performance.now();
+    const durable = deferred.sync().then(() => {
+      // L'attente du disque fait la queue des latences : gardée pour la lire (banc, exploitation).
+      const waited = performance.now() - began;
+      this.stats.slowestSyncMs = Math.max(this.stats.slowestSyncMs, waited);
+      if (waited > 25) this.stats.slowSyncs++;
+    });
+    return { result, durable };
   }
 }
 
