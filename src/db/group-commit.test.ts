@@ -173,16 +173,21 @@ for (const engine of testEngines()) {
     });
 
     if (engine === 'sqlite') {
-      it('synchronisation différée : lot validé en NORMAL, acquitté après le fdatasync du journal, FULL rétabli', async () => {
+      /** Synchronisation différée réelle, retenue jusqu'à ce que le test libère chaque fdatasync demandé. */
+      const gatedCommitter = () => {
         const real = walDeferredSync(t.database.url);
         const syncs: (() => void)[] = [];
         const gated: DeferredSync = {
           ...real,
           sync: () => new Promise<void>((resolve) => syncs.push(resolve)).then(() => real.sync()),
         };
-        const committer = new GroupCommit(db, { deferredSync: gated });
-        const synchronous = async (on: Kysely<TestDb>) =>
-          Number(Object.values((await sql`PRAGMA synchronous`.execute(on)).rows[0] as object)[0]);
+        return { real, syncs, committer: new GroupCommit(db, { deferredSync: gated }) };
+      };
+      const synchronous = async (on: Kysely<TestDb>) =>
+        Number(Object.values((await sql`PRAGMA synchronous`.execute(on)).rows[0] as object)[0]);
+
+      it('synchronisation différée : lot validé en NORMAL, acquitté après le fdatasync du journal, FULL rétabli', async () => {
+        const { real, syncs, committer } = gatedCommitter();
         let during = -1;
         let acknowledged = false;
         const write = committer
@@ -219,15 +224,7 @@ for (const engine of testEngines()) {
       });
 
       it('transaction hors lot validée sans attendre le disque : résultat rendu, FULL rétabli, durable après le fdatasync', async () => {
-        const real = walDeferredSync(t.database.url);
-        const syncs: (() => void)[] = [];
-        const gated: DeferredSync = {
-          ...real,
-          sync: () => new Promise<void>((resolve) => syncs.push(resolve)).then(() => real.sync()),
-        };
-        const committer = new GroupCommit(db, { deferredSync: gated });
-        const synchronous = async (on: Kysely<TestDb>) =>
-          Number(Object.values((await sql`PRAGMA synchronous`.execute(on)).rows[0] as object)[0]);
+        const { real, syncs, committer } = gatedCommitter();
         let during = -1;
         const { result, durable } = await committer.transactDeferred(async (trx) => {
           during = await synchronous(trx);
