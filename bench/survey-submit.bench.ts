@@ -73,24 +73,32 @@ function vigieConfig(path: string) {
   });
 }
 
+/** Retard de la boucle d'événements de ce processus : `read` rend p99 et max depuis le début ou la lecture précédente. */
+function loopLag() {
+  const resolution = 10;
+  const loop = monitorEventLoopDelay({ resolution });
+  loop.enable();
+  // L'histogramme compte l'intervalle entier entre deux tours de son minuteur : le retard est au-delà.
+  const lateMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
+  return {
+    read() {
+      const lag = { loopP99Ms: lateMs(loop.percentile(99)), loopMaxMs: lateMs(loop.max) };
+      loop.reset();
+      return lag;
+    },
+    stop: () => loop.disable(),
+  };
+}
+
 async function serveVigie(path: string) {
   const { ctx, handle } = await openApp(vigieConfig(path));
   const running = await startApp(ctx, handle);
   // Témoins côté serveur, remis à zéro à chaque SIGUSR2 : retard de sa boucle d'événements (ramasse-miettes,
   // travail synchrone) et attente du disque (synchronisations du journal) depuis le signal précédent.
-  const resolution = 10;
-  const loop = monitorEventLoopDelay({ resolution });
-  loop.enable();
+  const lag = loopLag();
   process.on('SIGUSR2', () => {
     const { stats } = groupCommitOf(ctx.db);
-    const lateMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
-    const witness = {
-      loopP99Ms: lateMs(loop.percentile(99)),
-      loopMaxMs: lateMs(loop.max),
-      slowestSyncMs: stats.slowestSyncMs,
-      slowSyncs: stats.slowSyncs,
-    };
-    loop.reset();
+    const witness = { ...lag.read(), slowestSyncMs: stats.slowestSyncMs, slowSyncs: stats.slowSyncs };
     stats.slowestSyncMs = 0;
     stats.slowSyncs = 0;
     console.log(`TEMOINS ${JSON.stringify(witness)}`);
@@ -281,15 +289,11 @@ async function paced(
  * système de fichiers partagé), il n'est pas gardé.
  */
 async function withClientLag<T>(run: () => Promise<T>) {
-  const resolution = 10;
-  const loop = monitorEventLoopDelay({ resolution });
-  loop.enable();
-  // L'histogramme compte l'intervalle entier entre deux tours de son minuteur : le retard est au-delà.
-  const lateMs = (ns: number) => Math.max(0, ns / 1e6 - resolution);
+  const lag = loopLag();
   try {
-    return { result: await run(), loopMaxMs: lateMs(loop.max), loopP99Ms: lateMs(loop.percentile(99)) };
+    return { result: await run(), ...lag.read() };
   } finally {
-    loop.disable();
+    lag.stop();
   }
 }
 

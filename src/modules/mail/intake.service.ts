@@ -206,7 +206,7 @@ async function drain(ctx: AppContext, reader: MailboxReader, mailbox: MailboxRow
   try {
     for await (const items of batches) {
       for (const lot of lotsOf(items, LOT_MESSAGES, LOT_BYTES, (item) => item.size)) {
-        durability.add((await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass, contexts)).durable);
+        await processLot(ctx, mailbox, uidValidity, lot, report, seenThisPass, contexts, durability);
       }
     }
   } finally {
@@ -225,8 +225,7 @@ class LotDurability {
   #last: Promise<void> = Promise.resolve();
   #failure: unknown = undefined;
 
-  add(durable: Promise<void> | undefined) {
-    if (!durable) return;
+  add(durable: Promise<void>) {
     this.#last = durable.catch((error: unknown) => {
       this.#failure ??= error;
     });
@@ -256,9 +255,10 @@ async function processLot(
   report: PollReport,
   seenThisPass: Set<string>,
   contexts: LotContexts,
-): Promise<{ durable?: Promise<void> }> {
+  durability: LotDurability,
+) {
   const last = lot.at(-1);
-  if (!last) return {};
+  if (!last) return;
   const seen = await findSeenMessages(
     ctx.db,
     mailbox.id,
@@ -280,15 +280,16 @@ async function processLot(
   }
   if (fresh.length === 0) {
     await advanceMailboxCursor(ctx.db, mailbox.id, uidValidity, last.uid);
-    return {};
+    return;
   }
   let outcomes: Outcome[];
-  let durable: Promise<void> | undefined;
   try {
     // Validé sans attendre le disque : la relève attend la synchronisation de ses lots avant de finir (`drain`).
-    ({ result: outcomes, durable } = await groupCommitOf(ctx.db).transactDeferred((trx) =>
+    const committed = await groupCommitOf(ctx.db).transactDeferred((trx) =>
       writeLot(trx, ctx, mailbox, uidValidity, fresh, last.uid, contexts),
-    ));
+    );
+    outcomes = committed.result;
+    durability.add(committed.durable);
   } catch {
     // Ce qui a été lu (ou créé : modèles de départ) dans la transaction annulée n'est plus sûr.
     contexts.cases = undefined;
@@ -302,8 +303,6 @@ async function processLot(
     else if (outcome !== 'skipped') report[outcome]++;
   }
   for (const id of inLot) seenThisPass.add(id);
-  // Dans un objet : une promesse rendue telle quelle par une fonction async serait attendue par elle.
-  return durable ? { durable } : {};
 }
 
 /**
