@@ -29,7 +29,12 @@ import { seedSurvey } from '../test/helpers/survey-response-fixtures.ts';
  * débit : sur une machine partagée, il varie moins que le débit.
  * Sous la p99 à mi-pic, les témoins de la même mesure : la plus longue synchronisation du journal du serveur
  * (une réponse attend au pire la fin de la synchronisation en cours puis celle de son lot : deux attentes du
- * disque), et le retard des boucles d'événements du serveur et du client.
+ * disque), les suspensions des lots pour remettre le journal à zéro (points de reprise), le retard des boucles
+ * d'événements du serveur et du client, et le plus grand nombre de requêtes en cours côté client (au-delà du
+ * nombre de connexions, des requêtes attendent une connexion libre chez le client).
+ * Essayé et non gardé (mesures appariées, p99 pas meilleure) : plusieurs lots en cours de synchronisation en
+ * même temps, chacun avec son fdatasync, pour qu'une réponse n'attende le disque qu'une fois ; sur ce disque
+ * virtuel, les vidages concurrents ne vont pas plus vite que l'un après l'autre.
  * Identifiants de réponse : UUID v7 tirés au moment de l'envoi, comme ceux de la borne et des formulaires (tirés
  * à l'affichage). Une ligne de plus mesure le même serveur avec des UUID v4 au hasard (client tiers, envoi
  * forgé) : acceptés de même, mais chacun écrit ses pages d'index au hasard.
@@ -98,9 +103,9 @@ async function serveVigie(path: string) {
   const lag = loopLag();
   process.on('SIGUSR2', () => {
     const { stats } = groupCommitOf(ctx.db);
-    const witness = { ...lag.read(), slowestSyncMs: stats.slowestSyncMs, slowSyncs: stats.slowSyncs };
-    stats.slowestSyncMs = 0;
-    stats.slowSyncs = 0;
+    const { slowestSyncMs, slowSyncs, pauses, longestPauseMs } = stats;
+    const witness = { ...lag.read(), slowestSyncMs, slowSyncs, pauses, longestPauseMs };
+    Object.assign(stats, { slowestSyncMs: 0, slowSyncs: 0, pauses: 0, longestPauseMs: 0 });
     console.log(`TEMOINS ${JSON.stringify(witness)}`);
   });
   // Arrêt propre sur SIGTERM (et écriture du profil CPU s'il est demandé).
@@ -146,6 +151,8 @@ interface ServerWitness {
   loopMaxMs: number;
   slowestSyncMs: number;
   slowSyncs: number;
+  pauses: number;
+  longestPauseMs: number;
 }
 
 /** Les témoins du serveur depuis la demande précédente (SIGUSR2), remis à zéro. */
@@ -259,6 +266,7 @@ async function paced(
   // Un compte des requêtes en cours plutôt que la liste de leurs promesses : le client garde peu d'objets
   // vivants, ses ramasse-miettes ne retardent pas la lecture des réponses.
   let inFlight = 0;
+  let peakInFlight = 0;
   let drained: (() => void) | null = null;
   const settled = () => {
     inFlight--;
@@ -270,6 +278,7 @@ async function paced(
     const due = Math.floor(((performance.now() - start) / 1000) * rate);
     while (sent < due) {
       inFlight++;
+      peakInFlight = Math.max(peakInFlight, inFlight);
       void send().then(settled);
       sent++;
     }
@@ -279,7 +288,7 @@ async function paced(
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), failed };
+  return { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), failed, peakInFlight };
 }
 
 /**
@@ -367,10 +376,10 @@ async function main() {
     );
     console.log(`  ratio Vigie / route nue : ${ratio.toFixed(2)} × (cible ≥ 1,0 : ${ratio >= 1 ? 'atteinte' : 'NON atteinte'})`);
     console.log(
-      `  Vigie à mi-pic, rythme régulier (${fmt(halfRate)} req/s demandées, après 3 s de mise en régime non mesurées) : ${fmt(half.rps)} req/s, p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms (cible < 25 ms : ${half.p99 < 25 ? 'atteinte' : 'NON atteinte'}) ; ${half.failed} échecs`,
+      `  Vigie à mi-pic, rythme régulier (${fmt(halfRate)} req/s demandées, après 3 s de mise en régime non mesurées) : ${fmt(half.rps)} req/s, p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms (cible < 25 ms : ${half.p99 < 25 ? 'atteinte' : 'NON atteinte'}) ; ${half.failed} échecs ; requêtes en cours au plus ${half.peakInFlight} (pour ${CONNECTIONS} connexions)`,
     );
     console.log(
-      `    pendant cette mesure : synchronisations du journal du serveur, la plus longue ${server.slowestSyncMs.toFixed(1)} ms (${server.slowSyncs} de plus de 25 ms) ; retard de la boucle d'événements du serveur p99 ${server.loopP99Ms.toFixed(1)} ms, max ${server.loopMaxMs.toFixed(1)} ms ; du client (compté dans les latences mesurées) p99 ${lag.loopP99Ms.toFixed(1)} ms, max ${lag.loopMaxMs.toFixed(1)} ms`,
+      `    pendant cette mesure : synchronisations du journal du serveur, la plus longue ${server.slowestSyncMs.toFixed(1)} ms (${server.slowSyncs} de plus de 25 ms), ${server.pauses} suspension(s) des lots pour remettre le journal à zéro (la plus longue ${server.longestPauseMs.toFixed(1)} ms) ; retard de la boucle d'événements du serveur p99 ${server.loopP99Ms.toFixed(1)} ms, max ${server.loopMaxMs.toFixed(1)} ms ; du client (compté dans les latences mesurées) p99 ${lag.loopP99Ms.toFixed(1)} ms, max ${lag.loopMaxMs.toFixed(1)} ms`,
     );
     console.log(
       `  même débit en rafales d'autocannon (overallRate : tout le quota en début de seconde) : p50 ${burst.p50} ms, p99 ${burst.p99} ms`,

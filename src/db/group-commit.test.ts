@@ -143,7 +143,7 @@ for (const engine of testEngines()) {
       assert.equal(committer.stats.replays, 1);
     });
 
-    it('suspension : le lot en cours finit, les suivants attendent la reprise', async () => {
+    it('suspension : le lot en cours finit, les suivants attendent la reprise, sa durée est comptée', async () => {
       const committer = new GroupCommit(db);
       let release: () => void = () => {};
       const gate = new Promise<void>((resolve) => {
@@ -170,6 +170,8 @@ for (const engine of testEngines()) {
       committer.resume();
       assert.equal(await waiting, 'f-2');
       assert.ok(await visible('f-2'));
+      assert.equal(committer.stats.pauses, 1);
+      assert.ok(committer.stats.longestPauseMs >= 45, 'suspension comptée de la demande à la reprise (50 ms ici)');
     });
 
     if (engine === 'sqlite') {

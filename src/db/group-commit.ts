@@ -82,6 +82,9 @@ export interface GroupCommitStats {
   /** Synchronisations différées du journal (fdatasync) : la plus longue, et celles de plus de 25 ms. */
   slowestSyncMs: number;
   slowSyncs: number;
+  /** Suspensions (remise à zéro du journal WAL) : leur nombre et la plus longue, de la demande à la reprise. */
+  pauses: number;
+  longestPauseMs: number;
 }
 
 export class GroupCommit<DB> {
@@ -93,10 +96,20 @@ export class GroupCommit<DB> {
   #running = false;
   #scheduled = false;
   #paused = false;
+  #pausedAt = 0;
   #lastDurable: Promise<void> = Promise.resolve();
   /** Résolues quand le lot en cours d'écriture est validé (pendant une pause demandée). */
   #idle: (() => void)[] = [];
-  readonly stats: GroupCommitStats = { batches: 0, writes: 0, replays: 0, largestBatch: 0, slowestSyncMs: 0, slowSyncs: 0 };
+  readonly stats: GroupCommitStats = {
+    batches: 0,
+    writes: 0,
+    replays: 0,
+    largestBatch: 0,
+    slowestSyncMs: 0,
+    slowSyncs: 0,
+    pauses: 0,
+    longestPauseMs: 0,
+  };
 
   constructor(db: Kysely<DB>, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -127,11 +140,14 @@ export class GroupCommit<DB> {
    */
   pause(): Promise<void> {
     this.#paused = true;
+    this.#pausedAt = performance.now();
+    this.stats.pauses++;
     if (!this.#running) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   resume(): void {
+    if (this.#paused) this.stats.longestPauseMs = Math.max(this.stats.longestPauseMs, performance.now() - this.#pausedAt);
     this.#paused = false;
     this.#schedule();
   }
