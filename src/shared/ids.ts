@@ -10,9 +10,10 @@ let sequence = 0;
 
 /**
  * Identifiant UUID v7 (RFC 9562) : les millisecondes en tête, puis un compteur et de l'aléa. Pour les lignes
- * écrites en masse (réponses d'enquête et leurs valeurs, courrier relevé) : l'index de la clé primaire croît à
- * droite au lieu de toucher une page au hasard à chaque insertion, ce qui réduit d'autant les pages écrites à
- * chaque validation.
+ * écrites en masse (réponses d'enquête et leurs valeurs, courrier relevé avec ses événements de dossier, son
+ * audit et ses accusés en file) : l'index de la clé primaire (et celui du Message-ID d'un courriel sortant, tiré
+ * de son identifiant) croît à droite au lieu de toucher une page au hasard à chaque insertion, ce qui réduit
+ * d'autant les pages écrites à chaque validation.
  */
 export function newOrderedId(): string {
   let ms = Date.now();

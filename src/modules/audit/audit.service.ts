@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/types.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { newId } from '../../shared/ids.ts';
+import { newOrderedId } from '../../shared/ids.ts';
 import { insertAuditEvent, insertAuditEvents } from './audit.repository.ts';
 
 /** Qui agit : un compte, ou le système (tâche de fond, ligne de commande). */
@@ -44,7 +44,7 @@ export async function recordAudits(trx: Executor, clock: Clock, inputs: AuditInp
 
 function auditRow(clock: Clock, input: AuditInput) {
   return {
-    id: newId(),
+    id: newOrderedId(),
     organisation_id: input.organisationId,
     actor_user_id: input.actor.userId,
     actor_label: input.actor.label,

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { newId } from '../../shared/ids.ts';
+import { newOrderedId } from '../../shared/ids.ts';
 import type { Actor } from '../audit/audit.service.ts';
 import type { CaseEventTable } from './case.table.ts';
 
@@ -16,7 +16,7 @@ export function caseEvent(
   data?: unknown,
 ): Insertable<CaseEventTable> {
   return {
-    id: newId(),
+    id: newOrderedId(),
     case_id: caseId,
     type,
     actor_user_id: actor.userId,

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/types.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newOrderedId } from '../../shared/ids.ts';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import { findCase, insertCaseEvents, updateCase } from '../cases/case.repository.ts';
 import { caseEvent } from '../cases/case-event.ts';
@@ -82,7 +82,7 @@ export async function enqueueOutgoingMails(
 }
 
 function outgoingMailRow(ctx: AppContext, input: OutgoingMailInput, fromAddress: string | null) {
-  const id = newId();
+  const id = newOrderedId();
   const now = ctx.clock.now().toISOString();
   return {
     id,
