@@ -57,6 +57,33 @@ describe('minuit local en instant UTC', () => {
     }
   });
 
+  it('date gardée par quart d’heure : identique au formatage direct, changements d’heure et décalages de 30 ou 45 min compris', () => {
+    const zones = [
+      'Europe/Paris',
+      'Pacific/Marquesas',
+      'Asia/Kathmandu',
+      'Australia/Eucla',
+      'Pacific/Chatham',
+      'America/St_Johns',
+    ];
+    // Jours de changement d'heure (Europe, Chatham, Terre-Neuve) et un jour ordinaire, minute par minute à pas de 7.
+    const days = ['2026-03-29', '2026-10-25', '2026-04-05', '2026-09-27', '2026-03-08', '2026-11-01', '2026-06-15'];
+    for (const zone of zones) {
+      const direct = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (const day of days) {
+        const from = Date.parse(`${day}T00:00:00Z`) - 36 * 3600_000;
+        for (let ms = from; ms < from + 72 * 3600_000; ms += 7 * 60_000 + 13_000) {
+          const at = new Date(ms);
+          assert.equal(instantToLocalDate(at, zone), direct.format(at), `${zone} ${at.toISOString()}`);
+        }
+      }
+    }
+    // Avant 1980, formatage direct : en 1900, Paris avait 9 min 21 s d'avance sur UTC, minuit local tombait
+    // au milieu d'un quart d'heure UTC.
+    assert.equal(instantToLocalDate(new Date('1900-01-01T23:46:00Z'), 'Europe/Paris'), '1900-01-01');
+    assert.equal(instantToLocalDate(new Date('1900-01-01T23:55:00Z'), 'Europe/Paris'), '1900-01-02');
+  });
+
   it('aller-retour avec toLocalDate, et date impossible refusée', () => {
     const start = localMidnightInstant('2026-03-01', 'Europe/Paris');
     assert.deepEqual(toLocalDate(start.toISOString(), 'Europe/Paris'), { ok: true, date: '2026-03-01' });

@@ -20,9 +20,32 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Date civile, dans `timeZone`, de l'instant `at`. */
+/** Quart d'heure : depuis 1980, les décalages des fuseaux et leurs changements tombent sur un quart d'heure. */
+const QUARTER_MS = 15 * 60 * 1000;
+const CACHED_FROM_MS = Date.UTC(1980, 0, 1);
+const recentDates = new Map<string, Map<number, string>>();
+
+/**
+ * Date civile, dans `timeZone`, de l'instant `at`. Le formatage d'Intl coûte quelques microsecondes : la relève
+ * en fait un par message, pour des instants proches. Dans un même quart d'heure UTC, la date locale ne change
+ * pas (minuit local et les changements d'heure tombent sur un quart d'heure) : elle est gardée par quart d'heure.
+ */
 export function instantToLocalDate(at: Date, timeZone: string): string {
-  return formatterFor(timeZone).format(at);
+  const ms = at.getTime();
+  if (!(ms >= CACHED_FROM_MS)) return formatterFor(timeZone).format(at);
+  let dates = recentDates.get(timeZone);
+  if (!dates) {
+    dates = new Map();
+    recentDates.set(timeZone, dates);
+  }
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let date = dates.get(quarter);
+  if (date === undefined) {
+    date = formatterFor(timeZone).format(at);
+    if (dates.size >= 1024) dates.clear();
+    dates.set(quarter, date);
+  }
+  return date;
 }
 
 export function toLocalDate(input: string, timeZone: string): LocalDateResult {
