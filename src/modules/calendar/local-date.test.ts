@@ -66,7 +66,7 @@ describe('minuit local en instant UTC', () => {
       'Pacific/Chatham',
       'America/St_Johns',
     ];
-    // Jours de changement d'heure (Europe, Chatham, Terre-Neuve) et un jour ordinaire, minute par minute à pas de 7.
+    // Jours de changement d'heure (Europe, Chatham, Terre-Neuve) et un jour ordinaire, par pas de 7 min 13 s.
     const days = ['2026-03-29', '2026-10-25', '2026-04-05', '2026-09-27', '2026-03-08', '2026-11-01', '2026-06-15'];
     for (const zone of zones) {
       const direct = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
