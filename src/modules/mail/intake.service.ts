@@ -222,17 +222,21 @@ async function drain(ctx: AppContext, reader: MailboxReader, mailbox: MailboxRow
  * prouverait rien.
  */
 class LotDurability {
-  #last: Promise<void> = Promise.resolve();
+  readonly #syncs: Promise<void>[] = [];
   #failure: unknown = undefined;
 
   add(durable: Promise<void>) {
-    this.#last = durable.catch((error: unknown) => {
-      this.#failure ??= error;
-    });
+    // Écoutée dès maintenant : un échec n'attend pas la fin de la relève pour être pris en compte. Toutes
+    // sont attendues, sans compter sur l'ordre dans lequel la synchronisation différée les résout.
+    this.#syncs.push(
+      durable.catch((error: unknown) => {
+        this.#failure ??= error;
+      }),
+    );
   }
 
   async settled() {
-    await this.#last;
+    await Promise.all(this.#syncs);
     if (this.#failure !== undefined) throw this.#failure;
   }
 }
