@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { openSqlite, readPragma, toSqliteValue } from './sqlite-adapter.ts';
@@ -25,6 +26,21 @@ describe('adaptateur node:sqlite pour Kysely', () => {
     assert.equal(pragma('journal_mode'), 'wal');
     assert.equal(pragma('foreign_keys'), 1);
     assert.equal(pragma('synchronous'), 2);
+    assert.equal(pragma('page_size'), 8192);
+  });
+
+  it('garde la taille de page d’une base existante (une base créée avec 4 Kio reste en 4 Kio)', () => {
+    const older = join(dir, 'ancienne.sqlite');
+    const created = new DatabaseSync(older);
+    created.exec('PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)');
+    created.close();
+    const reopened = openSqlite(older);
+    try {
+      assert.equal(readPragma(reopened.raw, 'page_size'), 4096);
+      assert.equal(readPragma(reopened.raw, 'journal_mode'), 'wal');
+    } finally {
+      reopened.close();
+    }
   });
 
   it('convertit booléens et dates, et refuse les objets', () => {

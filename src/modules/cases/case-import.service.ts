@@ -1,6 +1,6 @@
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newId, newOrderedId } from '../../shared/ids.ts';
 import { type Actor, recordAudit } from '../audit/audit.service.ts';
 import { toLocalDate } from '../calendar/local-date.ts';
 import { CalendarError } from '../calendar/working-calendar.ts';
@@ -236,7 +236,7 @@ export async function importCases(
     const caseRows: CaseRow[] = [];
     const events = [];
     for (const { row, received, answered } of creates) {
-      const id = newId();
+      const id = newOrderedId();
       let dues: ReturnType<typeof dueDatesFor>;
       try {
         dues = dueDatesFor(row.kind, row.channel, received, (r, n) => calendar.dueDate(r, n));

@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Executor } from '../../db/types.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { AppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
+import { newId, newOrderedId } from '../../shared/ids.ts';
 import { validate } from '../../shared/validation.ts';
 import { type Actor, type AuditInput, recordAudit, recordAudits } from '../audit/audit.service.ts';
 import { localDateOf, organisationCalendar, type ResolvedCalendar } from '../calendar/calendar.service.ts';
@@ -142,7 +142,7 @@ function draftFrom(ctx: AppContext, prepared: CaseCreationContext, data: z.infer
   const now = ctx.clock.now().toISOString();
   return {
     row: {
-      id: newId(),
+      id: newOrderedId(),
       organisation_id: prepared.organisationId,
       kind: data.kind,
       channel: data.channel,
