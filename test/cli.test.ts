@@ -153,7 +153,7 @@ for (const engine of testEngines()) {
     it('migrate prépare une base neuve, puis ne fait plus rien', () => {
       const first = vigie(url, ['migrate']);
       assert.equal(first.status, 0, first.stderr);
-      assert.equal(first.stdout, 'Base à jour (12 migrations appliquées).\n');
+      assert.equal(first.stdout, 'Base à jour (13 migrations appliquées).\n');
       const second = vigie(url, ['migrate']);
       assert.equal(second.stdout, 'Base à jour (0 migration appliquée).\n');
     });

@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010_indicators.ts';
 import * as m0011 from './migrations/0011_indicator_indexes.ts';
 import * as m0012 from './migrations/0012_action_plan_clu.ts';
 import * as m0013 from './migrations/0013_mystery.ts';
+import * as m0014 from './migrations/0014_outgoing_message_id.ts';
 import type { Database } from './schema.ts';
 
 /** Liste explicite : l'ordre est celui des noms, et aucun fichier n'est découvert au hasard du disque. */
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0011_indicator_indexes': m0011,
   '0012_action_plan_clu': m0012,
   '0013_mystery': m0013,
+  '0014_outgoing_message_id': m0014,
 };
 
 const provider: MigrationProvider = {

@@ -7,6 +7,11 @@ export function newId(): string {
 
 let lastMs = 0;
 let sequence = 0;
+// L'heure en hexadécimal change au plus une fois par milliseconde, le compteur prend 4 096 valeurs : la
+// relève tire plusieurs identifiants par message, dans la même milliseconde le plus souvent.
+let prefixMs = -1;
+let prefix = '';
+const SEQUENCES = Array.from({ length: 0x1000 }, (_, i) => i.toString(16).padStart(3, '0'));
 
 /**
  * Identifiant UUID v7 (RFC 9562) : les millisecondes en tête, puis un compteur et de l'aléa. Pour les lignes
@@ -29,10 +34,13 @@ export function newOrderedId(): string {
     lastMs = ms;
     sequence = 0;
   }
-  const time = ms.toString(16).padStart(12, '0');
+  if (ms !== prefixMs) {
+    const time = ms.toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+    prefixMs = ms;
+  }
   // La fin d'un UUID v4 : variante RFC et 62 bits d'aléa.
-  const random = randomUUID().slice(19);
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${sequence.toString(16).padStart(3, '0')}-${random}`;
+  return `${prefix}${SEQUENCES[sequence]}-${randomUUID().slice(19)}`;
 }
 
 /** Jeton aléatoire opaque (cookie de session, jeton d'API, jeton CSRF). */

@@ -2,6 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import { insertRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/types.ts';
 import type { InboundMessageTable } from './mail.table.ts';
+import { outgoingIdsOf } from './threading.ts';
 
 export type InboundMessageRow = Selectable<InboundMessageTable>;
 
@@ -53,6 +54,7 @@ export async function casesByMessageIds(
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (messageIds.length === 0) return found;
+  const outgoingIds = outgoingIdsOf(messageIds);
   const [inbound, outgoing] = await Promise.all([
     // Par les boîtes de l'organisation : l'index unique (boîte, Message-ID) sert la recherche.
     db
@@ -62,13 +64,17 @@ export async function casesByMessageIds(
       .where('message_id', 'in', messageIds)
       .where('case_id', 'is not', null)
       .execute(),
-    db
-      .selectFrom('outgoing_mails')
-      .select(['message_id', 'case_id'])
-      .where('organisation_id', '=', organisationId)
-      .where('message_id', 'in', messageIds)
-      .where('case_id', 'is not', null)
-      .execute(),
+    // Nos Message-ID portent l'identifiant du courriel : la clé primaire sert la recherche.
+    outgoingIds.length === 0
+      ? []
+      : db
+          .selectFrom('outgoing_mails')
+          .select(['message_id', 'case_id'])
+          .where('id', 'in', outgoingIds)
+          .where('organisation_id', '=', organisationId)
+          .where('message_id', 'in', messageIds)
+          .where('case_id', 'is not', null)
+          .execute(),
   ]);
   for (const row of [...inbound, ...outgoing]) if (row.case_id) found.set(row.message_id, row.case_id);
   return found;
@@ -76,10 +82,12 @@ export async function casesByMessageIds(
 
 /** Les courriels sortants de l'organisation qu'un rebond cite. */
 export async function outgoingByMessageIds(db: Executor, organisationId: string, messageIds: string[]) {
-  if (messageIds.length === 0) return [];
+  const ids = outgoingIdsOf(messageIds);
+  if (ids.length === 0) return [];
   return db
     .selectFrom('outgoing_mails')
     .selectAll()
+    .where('id', 'in', ids)
     .where('organisation_id', '=', organisationId)
     .where('message_id', 'in', messageIds)
     .execute();

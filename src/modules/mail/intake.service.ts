@@ -524,8 +524,6 @@ async function writeLot(
     );
     for (const [index, result] of queued.entries()) {
       const { audit, caseRow, template } = mails[index] as (typeof mails)[number];
-      // Clé d'unicité déjà prise : impossible pour un dossier neuf, rien à ajouter.
-      if (!result.queued) continue;
       writes.events.push(acknowledgmentQueuedRecords(caseRow, template, result, now).event);
       audit.summary += ', accusé de réception mis en file';
       audit.after.acknowledgment = { outgoingMailId: result.id, templateId: template.id };

@@ -32,6 +32,7 @@ import {
   requeueStaleSending,
   updateOutgoingMail,
 } from './outgoing-mail.repository.ts';
+import { outgoingMessageId } from './threading.ts';
 
 export interface OutgoingMailInput {
   organisationId: string;
@@ -70,15 +71,19 @@ export async function enqueueOutgoingMail(
   return { id: row.id, messageId: row.message_id, queued };
 }
 
-/** Plusieurs courriels mis en file ensemble (accusés d'un lot de la relève), dans la transaction de l'appelant. */
+/**
+ * Plusieurs courriels mis en file ensemble, dans la transaction de l'appelant : les accusés des dossiers
+ * qu'un lot de la relève vient de créer, dont la clé d'unicité (« acknowledgment:<dossier> ») est neuve.
+ * Une clé déjà prise fait échouer la transaction (la relève rejoue alors son lot message par message).
+ */
 export async function enqueueOutgoingMails(
   db: Executor,
   ctx: AppContext,
   mails: { input: OutgoingMailInput; fromAddress: string | null }[],
-): Promise<{ id: string; messageId: string; queued: boolean }[]> {
+): Promise<{ id: string; messageId: string }[]> {
   const rows = mails.map((m) => outgoingMailRow(ctx, m.input, m.fromAddress));
-  const inserted = await insertOutgoingMails(db, rows);
-  return rows.map((row) => ({ id: row.id, messageId: row.message_id, queued: inserted.has(row.id) }));
+  await insertOutgoingMails(db, rows);
+  return rows.map((row) => ({ id: row.id, messageId: row.message_id }));
 }
 
 function outgoingMailRow(ctx: AppContext, input: OutgoingMailInput, fromAddress: string | null) {
@@ -95,7 +100,7 @@ function outgoingMailRow(ctx: AppContext, input: OutgoingMailInput, fromAddress:
     to_name: input.to.name ?? null,
     subject: input.subject,
     body_text: input.bodyText,
-    message_id: `<${id}@${messageIdDomain(ctx, fromAddress)}>`,
+    message_id: outgoingMessageId(id, messageIdDomain(ctx, fromAddress)),
     in_reply_to: input.inReplyTo ?? null,
     references_header: input.references ?? null,
     attachments_json: input.attachments && input.attachments.length > 0 ? JSON.stringify(input.attachments) : null,

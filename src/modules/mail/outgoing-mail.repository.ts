@@ -16,16 +16,12 @@ export async function insertOutgoingMail(db: Executor, row: Insertable<OutgoingM
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-/** Plusieurs courriels en une instruction par paquet ; rend les identifiants insérés (clé d'unicité déjà prise : absent). */
-export async function insertOutgoingMails(db: Executor, rows: Insertable<OutgoingMailTable>[]): Promise<Set<string>> {
-  const done = await insertRows(db, rows, (part) =>
-    db
-      .insertInto('outgoing_mails')
-      .values(part)
-      .onConflict((oc) => oc.column('unique_key').doNothing())
-      .returning('id'),
-  );
-  return new Set(done.map((row) => row.id));
+/**
+ * Plusieurs courriels neufs en une instruction par paquet. Une clé d'unicité déjà prise fait échouer
+ * l'écriture (et la transaction de l'appelant) : ces courriels-là ne peuvent pas déjà être en file.
+ */
+export async function insertOutgoingMails(db: Executor, rows: Insertable<OutgoingMailTable>[]): Promise<void> {
+  await insertRows(db, rows, (part) => db.insertInto('outgoing_mails').values(part));
 }
 
 export async function updateOutgoingMail(db: Executor, id: string, changes: Updateable<OutgoingMailTable>) {

@@ -21,6 +21,14 @@ describe('modèles : variables, contrôle et rendu', () => {
     );
   });
 
+  it('un même texte rendu avec d’autres valeurs, variables collées, texte sans variable', () => {
+    const text = '{{dossier.reference}}{{echeance}} {{usager.nom}} {{dossier.reference}}';
+    assert.equal(renderTemplate(text, { 'dossier.reference': 'A', echeance: 'B' }), 'AB {{usager.nom}} A');
+    assert.equal(renderTemplate(text, { 'dossier.reference': 'C' }), 'C {{usager.nom}} C');
+    assert.equal(renderTemplate('Sans variable.', { 'dossier.reference': 'A' }), 'Sans variable.');
+    assert.equal(renderTemplate('', {}), '');
+  });
+
   it('une valeur absente est rendue vide (décision documentée dans template.ts) et signalée par missingValues', () => {
     const text = 'Bonjour {{demandeur.nom}}, réponse le {{echeance}}.';
     assert.equal(renderTemplate(text, { 'demandeur.nom': null }), 'Bonjour , réponse le .');

@@ -151,13 +151,42 @@ export function missingValues(text: string, values: TemplateValues): TemplateVar
   return variablesUsed(text).filter((name): name is TemplateVariableName => isTemplateVariable(name) && !values[name]);
 }
 
+/** Un texte découpé une fois : ses morceaux fixes, et entre eux les variables connues. */
+interface SplitTemplate {
+  literals: string[];
+  names: TemplateVariableName[];
+}
+
+const splitTemplates = new Map<string, SplitTemplate>();
+
+function splitTemplate(text: string): SplitTemplate {
+  // Gardé par texte : la relève rend le même modèle d'accusé pour chaque message d'un lot.
+  let split = splitTemplates.get(text);
+  if (split) return split;
+  const literals: string[] = [];
+  const names: TemplateVariableName[] = [];
+  let from = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const name = (match[1] ?? '').trim();
+    // Une variable inconnue reste écrite telle quelle, dans le morceau fixe.
+    if (!isTemplateVariable(name)) continue;
+    literals.push(text.slice(from, match.index));
+    names.push(name);
+    from = match.index + match[0].length;
+  }
+  literals.push(text.slice(from));
+  split = { literals, names };
+  if (splitTemplates.size >= 500) splitTemplates.clear();
+  splitTemplates.set(text, split);
+  return split;
+}
+
 /** Remplace les variables par leurs valeurs (voir les règles en tête du fichier). */
 export function renderTemplate(text: string, values: TemplateValues): string {
-  return text.replace(PLACEHOLDER, (whole, raw: string) => {
-    const name = raw.trim();
-    if (!isTemplateVariable(name)) return whole;
-    return values[name] ?? '';
-  });
+  const { literals, names } = splitTemplate(text);
+  let rendered = literals[0] ?? '';
+  for (const [index, name] of names.entries()) rendered += (values[name] ?? '') + (literals[index + 1] ?? '');
+  return rendered;
 }
 
 /** Valeurs d'exemple de l'aperçu. */

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMessageIds, pickThread, referencesInSubject, replyReferences, threadHints } from './threading.ts';
+import {
+  outgoingIdsOf,
+  outgoingMessageId,
+  parseMessageIds,
+  pickThread,
+  referencesInSubject,
+  replyReferences,
+  threadHints,
+} from './threading.ts';
 
 describe('Rattachement d’un courriel à un dossier', () => {
   it('lit les Message-ID des en-têtes de fil, sans doublon', () => {
@@ -52,5 +60,13 @@ describe('Rattachement d’un courriel à un dossier', () => {
     assert.equal(kept.length, 20);
     assert.equal(kept[0], '<m0@x>');
     assert.equal(kept.at(-1), '<last@x>');
+  });
+
+  it('le Message-ID d’un courriel de Vigie porte son identifiant, relu pour le chercher par clé primaire', () => {
+    const id = '019ad2c4-5e1f-7000-8a3b-0c1d2e3f4a5b';
+    const messageId = outgoingMessageId(id, 'puy-de-dome.gouv.fr');
+    assert.equal(messageId, `<${id}@puy-de-dome.gouv.fr>`);
+    assert.deepEqual(outgoingIdsOf([messageId, `<${id}@autre.example>`, '<sans-arobase>', 'nu@x', '<@x>']), [id]);
+    assert.deepEqual(outgoingIdsOf([]), []);
   });
 });

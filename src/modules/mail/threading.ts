@@ -4,6 +4,24 @@
  * une référence de dossier (« 2026-00042 ») dans l'objet. La relève cherche ensuite ces clés en base.
  */
 
+/** Le Message-ID d'un courriel envoyé par Vigie : son identifiant, puis le domaine d'expédition. */
+export function outgoingMessageId(id: string, domain: string): string {
+  return `<${id}@${domain}>`;
+}
+
+/**
+ * Les identifiants de courriels de Vigie que ces Message-ID peuvent désigner (la partie avant « @ ») : la
+ * base les cherche par clé primaire et vérifie le Message-ID entier, qui écarte un identifiant emprunté.
+ */
+export function outgoingIdsOf(messageIds: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const messageId of messageIds) {
+    const at = messageId.indexOf('@');
+    if (messageId.startsWith('<') && at > 1) ids.add(messageId.slice(1, at));
+  }
+  return [...ids];
+}
+
 /** Les Message-ID (`<…>`) d'un en-tête In-Reply-To ou References, dans l'ordre, sans doublon. */
 export function parseMessageIds(value: string | readonly string[] | null | undefined): string[] {
   if (!value) return [];
