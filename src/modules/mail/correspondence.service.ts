@@ -165,6 +165,18 @@ export function acknowledgmentNotSentEvent(caseRow: Pick<CaseRow, 'id'>, reason:
   return caseEvent(caseRow.id, 'acknowledgment_not_sent', SYSTEM_ACTOR, summary, now);
 }
 
+/** Ce que l'historique d'un dossier dit d'un accusé mis en file : le fait (sans personne nommée), et ses données. */
+export function acknowledgmentQueuedFact(
+  caseRow: Pick<CaseRow, 'requester_email'>,
+  template: Pick<MailTemplateRow, 'id' | 'name'>,
+  queued: { id: string; messageId: string },
+) {
+  return {
+    summary: `accusé de réception mis en file pour le demandeur (modèle « ${template.name} »)`,
+    data: { outgoingMailId: queued.id, messageId: queued.messageId, templateId: template.id, to: caseRow.requester_email },
+  };
+}
+
 /** L'historique et l'audit d'un accusé mis en file. */
 export function acknowledgmentQueuedRecords(
   caseRow: Pick<CaseRow, 'id' | 'organisation_id' | 'reference' | 'requester_email'>,
@@ -172,14 +184,15 @@ export function acknowledgmentQueuedRecords(
   queued: { id: string; messageId: string },
   now: string,
 ): { event: ReturnType<typeof caseEvent>; audit: AuditInput } {
+  const fact = acknowledgmentQueuedFact(caseRow, template, queued);
   return {
     event: caseEvent(
       caseRow.id,
       'acknowledgment_queued',
       SYSTEM_ACTOR,
-      `Accusé de réception mis en file pour le demandeur (modèle « ${template.name} »)`,
+      `${fact.summary.charAt(0).toUpperCase()}${fact.summary.slice(1)}`,
       now,
-      { outgoingMailId: queued.id, messageId: queued.messageId, templateId: template.id, to: caseRow.requester_email },
+      fact.data,
     ),
     audit: {
       organisationId: caseRow.organisation_id,

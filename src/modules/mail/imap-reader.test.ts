@@ -172,20 +172,29 @@ for (const engine of testEngines()) {
         .selectAll()
         .where('organisation_id', '=', organisationId)
         .executeTakeFirstOrThrow();
-      const events = await listCaseEvents(t.ctx.db, row.id);
-      assert.deepEqual(events.map((e) => e.type).sort(), ['acknowledgment_queued', 'mail_received']);
-      const received = events.find((e) => e.type === 'mail_received');
-      assert.match(
-        received?.summary ?? '',
-        new RegExp(
-          `reçue par courriel le ${row.received_local_date}, échéance le ${row.due_date} ; courriel relevé dans ${address.replaceAll('.', '\\.')}`,
-        ),
-      );
       const outgoing = await t.ctx.db
         .selectFrom('outgoing_mails')
         .selectAll()
         .where('case_id', '=', row.id)
         .executeTakeFirstOrThrow();
+      // Reçu, relevé et accusé mis en file : une seule ligne d'historique, sans adresse dans le résumé.
+      const events = await listCaseEvents(t.ctx.db, row.id);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['mail_received'],
+      );
+      const received = events[0];
+      assert.match(
+        received?.summary ?? '',
+        new RegExp(
+          `reçue par courriel le ${row.received_local_date}, échéance le ${row.due_date} ; courriel relevé dans ${address.replaceAll('.', '\\.')} ; accusé de réception mis en file pour le demandeur \\(modèle « [^»]+ »\\)$`,
+        ),
+      );
+      const data = JSON.parse(received?.data_json ?? '{}');
+      assert.equal(data.uid, 1);
+      assert.equal(data.acknowledgment.outgoingMailId, outgoing.id);
+      assert.equal(data.acknowledgment.messageId, outgoing.message_id);
+      assert.equal(data.acknowledgment.to, outgoing.to_address);
       const audits = await t.ctx.db.selectFrom('audit_events').selectAll().where('entity_id', '=', row.id).execute();
       assert.equal(audits.length, 1);
       const [audit] = audits;

@@ -28,7 +28,7 @@ import { type MysteryIntakeCache, mysteryContactsOfLot } from '../mystery/myster
 import {
   type AcknowledgmentContext,
   acknowledgmentNotSentEvent,
-  acknowledgmentQueuedRecords,
+  acknowledgmentQueuedFact,
   composeAcknowledgment,
   prepareAcknowledgments,
 } from './correspondence.service.ts';
@@ -409,6 +409,14 @@ interface LotContexts {
   mystery?: MysteryIntakeCache | undefined;
 }
 
+/** La ligne d'historique d'un dossier créé par la relève, complétée par son accusé avant l'écriture. */
+interface ReceivedLine {
+  event: ReturnType<typeof caseEvent>;
+  head: string;
+  tail: string;
+  data: Record<string, unknown>;
+}
+
 /** Un dossier à créer pour un message : sa saisie validée et ce que l'historique en dira. */
 interface PendingCase {
   item: Item;
@@ -456,8 +464,10 @@ async function writeLot(
     contexts.acknowledgments ??= await prepareAcknowledgments(trx, ctx, mailbox.organisation_id);
     const acknowledgments = contexts.acknowledgments;
     const audits: (AuditInput & { after: Record<string, unknown> })[] = [];
+    const receivedLines: ReceivedLine[] = [];
     const mails: {
       audit: (typeof audits)[number];
+      received: ReceivedLine;
       caseRow: CaseRow;
       mail: OutgoingMailInput;
       fromAddress: string | null;
@@ -471,18 +481,16 @@ async function writeLot(
           ? await storeAttachments(trx, caseRow.id, item.attachments, actor, now, 0)
           : { stored: [], refused: [], events: [] };
       const creation = creationRecords(caseRow, actor);
-      // Reçu et relevé sont un seul fait : une ligne d'historique et une ligne d'audit par message.
-      writes.events.push(
-        caseEvent(
-          caseRow.id,
-          'mail_received',
-          actor,
-          `${creation.event.summary} ; courriel relevé dans ${mailbox.address}${notes.length > 0 ? `. ${notes.join(' ')}` : ''}`,
-          now,
-          { messageId: item.messageId, uid: item.uid, uidValidity, from: item.from?.address ?? null },
-        ),
-        ...attachmentEvents,
-      );
+      // Reçu, relevé et accusé mis en file sont un seul fait : une ligne d'historique et une ligne d'audit
+      // par message. La ligne prend sa place (avant les pièces) ; l'accusé la complète une fois en file.
+      const received: ReceivedLine = {
+        event: caseEvent(caseRow.id, 'mail_received', actor, '', now),
+        head: `${creation.event.summary} ; courriel relevé dans ${mailbox.address}`,
+        tail: notes.length > 0 ? `. ${notes.join(' ')}` : '',
+        data: { messageId: item.messageId, uid: item.uid, uidValidity, from: item.from?.address ?? null },
+      };
+      receivedLines.push(received);
+      writes.events.push(received.event, ...attachmentEvents);
       const audit = {
         ...creation.audit,
         summary: `${creation.audit.summary} depuis un courriel relevé dans ${mailbox.address}`,
@@ -514,7 +522,7 @@ async function writeLot(
           references: replyReferences(item.references, item.headerMessageId),
         });
         if ('reason' in composed) writes.events.push(acknowledgmentNotSentEvent(caseRow, composed.reason, now));
-        else mails.push({ audit, caseRow, ...composed });
+        else mails.push({ audit, received, caseRow, ...composed });
       }
     }
     const queued = await enqueueOutgoingMails(
@@ -523,10 +531,16 @@ async function writeLot(
       mails.map((m) => ({ input: m.mail, fromAddress: m.fromAddress })),
     );
     for (const [index, result] of queued.entries()) {
-      const { audit, caseRow, template } = mails[index] as (typeof mails)[number];
-      writes.events.push(acknowledgmentQueuedRecords(caseRow, template, result, now).event);
+      const { audit, received, caseRow, template } = mails[index] as (typeof mails)[number];
+      const fact = acknowledgmentQueuedFact(caseRow, template, result);
+      received.head += ` ; ${fact.summary}`;
+      received.data.acknowledgment = fact.data;
       audit.summary += ', accusé de réception mis en file';
       audit.after.acknowledgment = { outgoingMailId: result.id, templateId: template.id };
+    }
+    for (const { event, head, tail, data } of receivedLines.splice(0)) {
+      event.summary = `${head}${tail}`;
+      event.data_json = JSON.stringify(data);
     }
     writes.audits.push(...audits);
   };
