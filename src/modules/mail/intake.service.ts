@@ -538,7 +538,7 @@ async function writeLot(
       audit.summary += ', accusé de réception mis en file';
       audit.after.acknowledgment = { outgoingMailId: result.id, templateId: template.id };
     }
-    for (const { event, head, tail, data } of receivedLines.splice(0)) {
+    for (const { event, head, tail, data } of receivedLines) {
       event.summary = `${head}${tail}`;
       event.data_json = JSON.stringify(data);
     }
