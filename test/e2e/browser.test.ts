@@ -64,7 +64,7 @@ function watchErrors(page: Page): string[] {
 }
 
 // Délai global : une attente de Playwright sans fin (evaluate n'en a pas) ne doit jamais bloquer la suite.
-// Plus de cent pages auditées ; axe seul prend de 1,3 à 2,4 s par page sur une machine virtuelle à deux cœurs,
+// Une centaine de pages auditées ; axe seul prend de 1,3 à 2,4 s par page sur une machine virtuelle à deux cœurs,
 // jusqu'à 6 s quand les autres fichiers de tests tournent en parallèle : 10 minutes.
 const TIMEOUT_MS = 600_000;
 
