@@ -109,6 +109,31 @@ describe('fil de lecture de la relève', { skip }, () => {
     assert.equal(daemon.intake, null);
   });
 
+  it('une première tranche plus petite, puis des tranches pleines, sans rien sauter ni répéter', async () => {
+    const address = `lecteur-d@${TEST_MAIL_DOMAIN}`;
+    for (let i = 0; i < 7; i++) await server.deliver(address, raw(`D${i}`));
+    const reader = await MailboxReader.open(connection(address));
+    const sizes: number[] = [];
+    const subjects: (string | null)[] = [];
+    try {
+      for await (const batch of reader.batches({
+        cursor: 0,
+        firstBatchMessages: 1,
+        batchMessages: 3,
+        batchBytes: 1024 * 1024,
+        mailbox: { address, serviceId: 'service' },
+        now: '2026-04-02T07:30:00.000Z',
+      })) {
+        sizes.push(batch.length);
+        subjects.push(...batch.map((m) => m.subject));
+      }
+    } finally {
+      await reader.close({ logout: true });
+    }
+    assert.deepEqual(sizes, [1, 3, 3]);
+    assert.deepEqual(subjects, ['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6']);
+  });
+
   it('mot de passe refusé : une erreur avec les champs d’imapflow, pour une raison en français', async () => {
     await assert.rejects(
       MailboxReader.open(connection(`lecteur-c@${TEST_MAIL_DOMAIN}`, 'mauvais')),

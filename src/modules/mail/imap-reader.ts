@@ -45,6 +45,8 @@ export type ReaderRequest =
       session: number;
       cursor: number;
       maxMessages: number | null;
+      /** La première tranche, plus petite : le fil principal commence à écrire plus tôt. */
+      firstBatchMessages: number;
       batchMessages: number;
       batchBytes: number;
       mailbox: TriageMailbox;
@@ -205,6 +207,7 @@ export class MailboxReader {
   async *batches(options: {
     cursor: number;
     maxMessages?: number | undefined;
+    firstBatchMessages?: number | undefined;
     batchMessages: number;
     batchBytes: number;
     mailbox: TriageMailbox;
@@ -215,6 +218,7 @@ export class MailboxReader {
       session: this.#session,
       cursor: options.cursor,
       maxMessages: options.maxMessages ?? null,
+      firstBatchMessages: options.firstBatchMessages ?? options.batchMessages,
       batchMessages: options.batchMessages,
       batchBytes: options.batchBytes,
       mailbox: options.mailbox,

@@ -125,15 +125,12 @@ async function read(id: number, request: Extract<ReaderRequest, { type: 'read' }
   try {
     const uids = await listUids(client, cursor);
     const wanted = request.maxMessages !== null && request.maxMessages >= 0 ? uids.slice(0, request.maxMessages) : uids;
-    for (let start = 0; start < wanted.length; start += request.batchMessages) {
+    let slice = request.firstBatchMessages;
+    for (let start = 0; start < wanted.length; start += slice, slice = request.batchMessages) {
       // Les tailles, tranche par tranche plutôt que pour toute la boîte d'abord : le premier lot part tout
       // de suite, et la tranche suivante se lit pendant que le fil principal écrit la précédente.
       const sized = (
-        await client.fetchAll(
-          wanted.slice(start, start + request.batchMessages).join(','),
-          { uid: true, size: true },
-          { uid: true },
-        )
+        await client.fetchAll(wanted.slice(start, start + slice).join(','), { uid: true, size: true }, { uid: true })
       )
         .filter((m) => m.uid > cursor)
         .map((m) => ({ uid: m.uid, size: m.size ?? 0 }))

@@ -73,6 +73,11 @@ export interface PollReport {
 
 /** Lots de lecture IMAP : assez gros pour amortir les allers-retours, bornés en mémoire. */
 const FETCH_MESSAGES = 200;
+/**
+ * La première tranche lue, plus petite : le fil principal attend la première avant d'écrire quoi que ce soit,
+ * et commence ainsi plus tôt (au banc de 2 000 messages, ~4 % de temps en moins à la médiane).
+ */
+const FIRST_FETCH_MESSAGES = 50;
 const FETCH_BYTES = 32 * 1024 * 1024;
 /**
  * Lots d'écriture (une transaction chacun, validée sans attendre le disque : la synchronisation du
@@ -197,6 +202,7 @@ async function drain(ctx: AppContext, reader: MailboxReader, mailbox: MailboxRow
   const batches = reader.batches({
     cursor,
     maxMessages: maxMessages !== undefined && maxMessages >= 0 ? maxMessages : undefined,
+    firstBatchMessages: FIRST_FETCH_MESSAGES,
     batchMessages: FETCH_MESSAGES,
     batchBytes: FETCH_BYTES,
     mailbox: { address: mailbox.address, serviceId: mailbox.service_id },
