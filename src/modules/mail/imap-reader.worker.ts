@@ -125,7 +125,7 @@ async function read(id: number, request: Extract<ReaderRequest, { type: 'read' }
   try {
     const uids = await listUids(client, cursor);
     const wanted = request.maxMessages !== null && request.maxMessages >= 0 ? uids.slice(0, request.maxMessages) : uids;
-    let slice = request.firstBatchMessages;
+    let slice = Math.max(1, request.firstBatchMessages);
     for (let start = 0; start < wanted.length; start += slice, slice = request.batchMessages) {
       // Les tailles, tranche par tranche plutôt que pour toute la boîte d'abord : le premier lot part tout
       // de suite, et la tranche suivante se lit pendant que le fil principal écrit la précédente.
