@@ -54,7 +54,7 @@ export async function casesByMessageIds(
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (messageIds.length === 0) return found;
-  const outgoingIds = outgoingIdsOf(messageIds);
+  const cited = citedOutgoing(db, organisationId, messageIds);
   const [inbound, outgoing] = await Promise.all([
     // Par les boîtes de l'organisation : l'index unique (boîte, Message-ID) sert la recherche.
     db
@@ -64,33 +64,30 @@ export async function casesByMessageIds(
       .where('message_id', 'in', messageIds)
       .where('case_id', 'is not', null)
       .execute(),
-    // Nos Message-ID portent l'identifiant du courriel : la clé primaire sert la recherche.
-    outgoingIds.length === 0
-      ? []
-      : db
-          .selectFrom('outgoing_mails')
-          .select(['message_id', 'case_id'])
-          .where('id', 'in', outgoingIds)
-          .where('organisation_id', '=', organisationId)
-          .where('message_id', 'in', messageIds)
-          .where('case_id', 'is not', null)
-          .execute(),
+    cited ? cited.select(['message_id', 'case_id']).where('case_id', 'is not', null).execute() : [],
   ]);
   for (const row of [...inbound, ...outgoing]) if (row.case_id) found.set(row.message_id, row.case_id);
   return found;
 }
 
-/** Les courriels sortants de l'organisation qu'un rebond cite. */
-export async function outgoingByMessageIds(db: Executor, organisationId: string, messageIds: string[]) {
+/**
+ * Les courriels sortants de l'organisation que ces Message-ID citent, à compléter de ses colonnes ; aucun
+ * (undefined) si aucun ne peut être l'un des nôtres. Nos Message-ID portent l'identifiant du courriel : la clé
+ * primaire sert la recherche, le Message-ID entier la vérifie.
+ */
+function citedOutgoing(db: Executor, organisationId: string, messageIds: string[]) {
   const ids = outgoingIdsOf(messageIds);
-  if (ids.length === 0) return [];
+  if (ids.length === 0) return undefined;
   return db
     .selectFrom('outgoing_mails')
-    .selectAll()
     .where('id', 'in', ids)
     .where('organisation_id', '=', organisationId)
-    .where('message_id', 'in', messageIds)
-    .execute();
+    .where('message_id', 'in', messageIds);
+}
+
+/** Les courriels sortants de l'organisation qu'un rebond cite. */
+export async function outgoingByMessageIds(db: Executor, organisationId: string, messageIds: string[]) {
+  return (await citedOutgoing(db, organisationId, messageIds)?.selectAll().execute()) ?? [];
 }
 
 /** Avance le curseur de la boîte jusqu'à `uid` (jamais en arrière), dans la transaction du message. */
